@@ -1,0 +1,217 @@
+"""The site registry (config/sites.yaml) and the crawl's column rules (config/columns.yaml).
+
+Both are pydantic models loaded through `yamlconf`, so an error names the file, the line and the
+field. Thresholds and points of the indicators live in config/indicators.yaml (see checks/).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from crawler.yamlconf import ConfigError, LineDict, LineList, load_yaml, validate
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+DEFAULT_REGISTRY = CONFIG_DIR / "sites.yaml"
+DEFAULT_COLUMN_RULES = CONFIG_DIR / "columns.yaml"
+
+Category = Literal["news", "notice", "policy", "personnel", "planning", "disclosure", "interaction", "service", "other"]
+DisclosureSection = Literal["guide", "rules", "statutory", "annual_report", "application"]
+
+_ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_url(value: str) -> str:
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {value!r}")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ValueError(f"bad port in URL: {value!r}") from None
+    return value
+
+
+class ColumnConfig(Strict):
+    name: str
+    url: str
+    category: Category | None = None
+
+    _url = field_validator("url")(classmethod(lambda cls, v: _check_url(v)))
+
+
+class SiteConfig(Strict):
+    id: str = Field(pattern=_ID)
+    name: str
+    url: str
+    hosts: list[str] = []
+    columns: list[ColumnConfig] = []
+    render: Literal["auto", "static", "js"] = "auto"
+    robots: Literal["obey", "ignore"] | None = None  # None: the crawl default
+    max_pages: int | None = Field(default=None, ge=1)
+    max_depth: int | None = Field(default=None, ge=0)
+    concurrency: int | None = Field(default=None, ge=1, le=32)
+
+    _url = field_validator("url")(classmethod(lambda cls, v: _check_url(v)))
+
+    @property
+    def host_names(self) -> set[str]:
+        """Every host that counts as this site (the URL's plus the configured aliases)."""
+        names = {(urlsplit(self.url).hostname or "").lower()}
+        names.update(h.strip().lower() for h in self.hosts if h.strip())
+        return names
+
+
+class AccountConfig(Strict):
+    id: str = Field(pattern=_ID)
+    platform: Literal["weibo", "wechat", "rss"]
+    name: str
+    url: str
+    # a reference to where the unit's credentials live (an environment variable name), never the secret
+    credentials_env: str | None = None
+
+    _url = field_validator("url")(classmethod(lambda cls, v: _check_url(v)))
+
+
+class UnitConfig(Strict):
+    id: str = Field(pattern=_ID)
+    name: str
+    kind: Literal["county", "department"]
+    sites: list[SiteConfig] = []
+    accounts: list[AccountConfig] = []
+
+
+class CrawlConfig(Strict):
+    """Crawl-wide defaults; each can be overridden per site where SiteConfig has the field."""
+
+    concurrency_per_site: int = Field(default=4, ge=1, le=32)
+    concurrency_total: int = Field(default=32, ge=1, le=512)
+    autothrottle: bool = True
+    download_timeout: float = Field(default=15.0, gt=0)  # the indicator's 15 s
+    retry_times: int = Field(default=2, ge=0, le=10)
+    # Retry-After longer than this is not waited for; the URL is recorded as failed with the reason
+    max_retry_after: float = Field(default=60.0, ge=0)
+    robots: Literal["obey", "ignore"] = "obey"
+    max_pages: int = Field(default=5000, ge=1)  # per site
+    max_depth: int = Field(default=8, ge=0)
+    max_list_pages: int = Field(default=200, ge=1)  # per column
+    max_redirects: int = Field(default=10, ge=1, le=50)
+    max_page_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    check_external: bool = True
+    user_agent: str = "govinspect/0.1 (government website inspection crawler; +https://github.com/govinspect/govinspect)"
+    session_params: list[str] = ["jsessionid", "phpsessid", "aspsessionid", "sessionid", "sessid", "cfid", "cftoken"]
+    # When set, only URLs whose host is an IP literal inside these networks (or "localhost") are
+    # requested; everything else is recorded as skipped. The demo and tests set 127.0.0.0/8 so a
+    # footer link to bszs.conac.cn is never looked up from a sandbox.
+    only_networks: list[str] = []
+
+    @field_validator("only_networks")
+    @classmethod
+    def _networks(cls, v: list[str]) -> list[str]:
+        for net in v:
+            ipaddress.ip_network(net, strict=False)
+        return v
+
+
+class Registry(Strict):
+    crawl: CrawlConfig = CrawlConfig()
+    units: list[UnitConfig]
+
+    def sites(self) -> list[tuple[UnitConfig, SiteConfig]]:
+        return [(u, s) for u in self.units for s in u.sites]
+
+    def accounts(self) -> list[tuple[UnitConfig, AccountConfig]]:
+        return [(u, a) for u in self.units for a in u.accounts]
+
+    def site(self, site_id: str) -> tuple[UnitConfig, SiteConfig]:
+        for unit, site in self.sites():
+            if site.id == site_id:
+                return unit, site
+        raise KeyError(site_id)
+
+
+def load_registry(path: str | Path = DEFAULT_REGISTRY) -> Registry:
+    data = load_yaml(path)
+    reg = validate(Registry, data, path)
+    _check_unique_ids(data, path)
+    return reg
+
+
+def _check_unique_ids(data: Any, path: str | Path) -> None:
+    """Ids are unique over units, and over all sites and accounts together (findings key on them)."""
+    seen_units: dict[str, int] = {}
+    seen_subjects: dict[str, int] = {}
+    units = data.get("units") if isinstance(data, LineDict) else None
+    for ui, unit in enumerate(units or []):
+        line = units.item_lines[ui] if isinstance(units, LineList) else None
+        uid = unit.get("id")
+        if uid in seen_units:
+            raise ConfigError(path, line, f"units[{ui}].id", f"duplicate unit id {uid!r} (first at line {seen_units[uid]})")
+        seen_units[uid] = line or 0
+        for key in ("sites", "accounts"):
+            items = unit.get(key) or []
+            for i, item in enumerate(items):
+                iline = items.item_lines[i] if isinstance(items, LineList) else None
+                sid = item.get("id")
+                if sid in seen_subjects:
+                    raise ConfigError(
+                        path, iline, f"units[{ui}].{key}[{i}].id",
+                        f"duplicate id {sid!r} (first at line {seen_subjects[sid]}); site and account ids must be unique",
+                    )
+                seen_subjects[sid] = iline or 0
+
+
+# --- column rules -----------------------------------------------------------------------------
+
+
+class CategoryRule(Strict):
+    category: Category
+    # substrings of the column name, tried in file order; the first rule that matches wins
+    names: list[str]
+
+
+class DisclosureRule(Strict):
+    section: DisclosureSection
+    names: list[str]
+    # URL path slugs seen on real sites (zfxxgkzn, ysqgk, ...), a fallback when the anchor is an image
+    slugs: list[str] = []
+
+
+class ColumnRules(Strict):
+    categories: list[CategoryRule]
+    disclosure_hub: list[str]  # names of the 政府信息公开 section's entry (信息公开, 政府信息公开, 政务公开)
+    disclosure_sections: list[DisclosureRule]
+    placeholders: list[str]  # texts that mean "this column has nothing" (暂无信息, 暂无数据, ...)
+    nav_exclude: list[str] = []  # nav texts that are never columns (首页, 网站地图, 无障碍, ...)
+
+    def classify(self, name: str) -> str:
+        name = "".join(name.split())
+        for rule in self.categories:
+            if any(n in name for n in rule.names):
+                return rule.category
+        return "other"
+
+    def disclosure_section(self, name: str, url: str = "") -> str | None:
+        compact = "".join(name.split())
+        for rule in self.disclosure_sections:
+            if any(n in compact for n in rule.names):
+                return rule.section
+        path = urlsplit(url).path.lower()
+        segments = [s for s in path.split("/") if s]
+        for rule in self.disclosure_sections:
+            if any(slug in segments for slug in rule.slugs):
+                return rule.section
+        return None
+
+
+def load_column_rules(path: str | Path = DEFAULT_COLUMN_RULES) -> ColumnRules:
+    return validate(ColumnRules, load_yaml(path), path)

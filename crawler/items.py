@@ -1,0 +1,103 @@
+"""Items the spiders yield and the database pipeline stores. Plain dataclasses (Scrapy supports
+them through itemadapter); the field names match the columns of db.models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class PageItem:
+    site_id: str
+    url: str
+    final_url: str
+    kind: str  # home | column | list | detail | other
+    depth: int
+    status: int | None
+    content_type: str = ""
+    encoding: str = ""
+    title: str = ""
+    size: int = 0
+    elapsed_ms: int = 0
+    content_hash: str = ""
+    text: str = ""
+    script_text: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LinkItem:
+    site_id: str
+    source_url: str
+    target_url: str
+    tag: str
+    attr: str
+    anchor: str = ""
+    internal: bool = True
+    attachment: bool = False
+    region: str = "body"
+    on_homepage: bool = False
+
+
+@dataclass
+class LinkResultItem:
+    site_id: str
+    url: str
+    method: str
+    status: int | None
+    ok: bool
+    error_class: str | None = None
+    error: str | None = None
+    redirect_chain: list[dict[str, Any]] = field(default_factory=list)
+    final_url: str = ""
+    content_type: str = ""
+    elapsed_ms: int = 0
+    attempts: int = 1
+
+
+@dataclass
+class ColumnRecord:
+    site_id: str
+    url: str
+    name: str
+    category: str
+    kind: str  # list | hub | page | homepage
+    source: str  # nav | disclosure | subnav | config | homepage
+    parent_url: str | None = None
+    disclosure_section: str | None = None
+    status: int | None = None
+    pages_walked: int = 0
+    item_count: int = 0
+    placeholder: str | None = None
+    pager: str | None = None
+    extractor: str | None = None
+    truncated: bool = False
+
+
+@dataclass
+class ColumnItemRecord:
+    site_id: str
+    column_url: str
+    title: str
+    url: str
+    published: dt.date | None
+    date_text: str = ""
+    date_source: str | None = None
+    list_page_url: str = ""
+    position: int = 0
+    pinned: bool = False
+
+
+@dataclass
+class SiteScanItem:
+    """Start or end of a site within the run (status running -> completed | failed)."""
+
+    site_id: str
+    unit_id: str
+    status: str
+    home_url: str = ""
+    error: str | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+    subject: str = "site"

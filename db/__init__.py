@@ -1,0 +1,1 @@
+"""Database layer: typed models, engine/session handling and Alembic migrations."""

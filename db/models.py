@@ -1,0 +1,308 @@
+"""SQLAlchemy 2.0 models: the registry, the crawl record of each scan run, and findings and scores.
+
+Crawl tables refer to pages by URL within a run rather than by surrogate key, so that several
+crawler workers (scrapy-redis) can write the same run in batches without looking up each other's
+ids, and a run killed mid-way leaves only self-contained rows behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# URLs on government sites can be long (query strings of JSON list APIs); index them by hash.
+URL = Text
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+# --- registry (mirrors config/sites.yaml; refreshed at the start of every scan) -------------
+
+
+class Unit(Base):
+    __tablename__ = "units"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # county | department
+    sites: Mapped[list[Site]] = relationship(back_populates="unit")
+    accounts: Mapped[list[Account]] = relationship(back_populates="unit")
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(URL)
+    hosts: Mapped[list[Any]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    unit: Mapped[Unit] = relationship(back_populates="sites")
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))  # weibo | wechat | rss
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(URL)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    unit: Mapped[Unit] = relationship(back_populates="accounts")
+
+
+# --- scan runs -----------------------------------------------------------------------------
+
+
+class ScanRun(Base):
+    """One scan: a set of sites crawled against one as-of date (the indicator's 监测时间点)."""
+
+    __tablename__ = "scan_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20), default="full")  # full | weekly | single | recheck
+    # running -> completed | incomplete (killed, found later) | failed (our own fault, e.g. network down)
+    status: Mapped[str] = mapped_column(String(20), default="running", index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # who runs it: "hostname:pid", so a later process can tell a dead run from a live one
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    config_path: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    site_scans: Mapped[list[SiteScan]] = relationship(back_populates="run")
+
+
+class SiteScan(Base):
+    """The state of one site (or account) within a run."""
+
+    __tablename__ = "site_scans"
+    __table_args__ = (UniqueConstraint("run_id", "site_id", name="uq_site_scan"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
+    # a site id or an account id (ids are unique across both in the registry)
+    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    unit_id: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(10), default="site")  # site | account
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running | completed | incomplete | failed
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    home_url: Mapped[str] = mapped_column(URL, default="")
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    run: Mapped[ScanRun] = relationship(back_populates="site_scans")
+
+
+class Page(Base):
+    """A fetched internal page (HTML or not) of a site in a run."""
+
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "url_hash", name="uq_page"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(URL)
+    url_hash: Mapped[str] = mapped_column(String(40))
+    final_url: Mapped[str] = mapped_column(URL, default="")
+    # home | column | list (a further page of a column) | detail | other
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    content_type: Mapped[str] = mapped_column(String(200), default="")
+    encoding: Mapped[str] = mapped_column(String(40), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    elapsed_ms: Mapped[int] = mapped_column(Integer, default=0)
+    content_hash: Mapped[str] = mapped_column(String(40), default="")
+    # visible text, capped; the checks (privacy, wording, footer, soft 404) read this, never the network
+    text: Mapped[str] = mapped_column(Text, default="")
+    # text written by scripts (document.write strings of inline and same-site scripts)
+    script_text: Mapped[str] = mapped_column(Text, default="")
+    # national page meta set (SiteIDCode, ColumnName, PubDate, ...) and the detail metadata table
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Link(Base):
+    """One occurrence of a link on a crawled page."""
+
+    __tablename__ = "links"
+    __table_args__ = (
+        UniqueConstraint("run_id", "source_hash", "target_hash", "tag", "attr", name="uq_link"),
+        Index("ix_links_target", "run_id", "target_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    source_url: Mapped[str] = mapped_column(URL)
+    source_hash: Mapped[str] = mapped_column(String(40))
+    target_url: Mapped[str] = mapped_column(URL)
+    target_hash: Mapped[str] = mapped_column(String(40))
+    tag: Mapped[str] = mapped_column(String(20))  # a | img | script | link | iframe | ...
+    attr: Mapped[str] = mapped_column(String(20))  # href | src
+    anchor: Mapped[str] = mapped_column(Text, default="")
+    internal: Mapped[bool] = mapped_column(Boolean, default=True)
+    attachment: Mapped[bool] = mapped_column(Boolean, default=False)
+    # where on the page: nav | footer | body; lets an inspector find it and the score tell homepage links apart
+    region: Mapped[str] = mapped_column(String(20), default="body")
+    on_homepage: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LinkResult(Base):
+    """What requesting a URL returned, once per URL per run (shared by every page linking to it)."""
+
+    __tablename__ = "link_results"
+    __table_args__ = (UniqueConstraint("run_id", "url_hash", name="uq_link_result"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[str] = mapped_column(String(64), index=True)  # the site that first asked for it
+    url: Mapped[str] = mapped_column(URL)
+    url_hash: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(8), default="GET")
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)  # final HTTP status
+    ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    # None when ok; else http | dns | refused | timeout | tls | redirect_loop | too_many_redirects |
+    # reset | soft_404 | robots (not checked) | skipped (outside allowed networks) | other
+    error_class: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    redirect_chain: Mapped[list[Any]] = mapped_column(default=list)  # [{url, status}, ...]
+    final_url: Mapped[str] = mapped_column(URL, default="")
+    content_type: Mapped[str] = mapped_column(String(200), default="")
+    elapsed_ms: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Column(Base):
+    """A column (栏目) of a site as found in a run, or the homepage's own item lists (kind=homepage)."""
+
+    __tablename__ = "columns"
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "url_hash", name="uq_column"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(URL)
+    url_hash: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    # news | notice | policy | personnel | planning | disclosure | interaction | service | other
+    category: Mapped[str] = mapped_column(String(20), default="other")
+    # list (a column with an item list) | hub (links to sub-columns only) | page (a single article
+    # such as 政府信息公开指南) | homepage
+    kind: Mapped[str] = mapped_column(String(20), default="list")
+    # nav | disclosure | subnav | config | homepage
+    source: Mapped[str] = mapped_column(String(20), default="nav")
+    parent_url: Mapped[str | None] = mapped_column(URL, nullable=True)
+    # guide | rules | statutory | annual_report | application, for 政府信息公开 sub-sections
+    disclosure_section: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    pages_walked: Mapped[int] = mapped_column(Integer, default=0)
+    item_count: Mapped[int] = mapped_column(Integer, default=0)
+    placeholder: Mapped[str | None] = mapped_column(String(100), nullable=True)  # e.g. 暂无信息
+    pager: Mapped[str | None] = mapped_column(String(40), nullable=True)  # how pagination was found
+    extractor: Mapped[str | None] = mapped_column(String(40), nullable=True)  # which list extractor read it
+    truncated: Mapped[bool] = mapped_column(Boolean, default=False)  # page cap hit before the last page
+
+
+class ColumnItem(Base):
+    __tablename__ = "column_items"
+    __table_args__ = (
+        UniqueConstraint("run_id", "site_id", "column_hash", "url_hash", name="uq_column_item"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    column_url: Mapped[str] = mapped_column(URL)
+    column_hash: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(URL)
+    url_hash: Mapped[str] = mapped_column(String(40))
+    published: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # None = undated
+    date_text: Mapped[str] = mapped_column(String(100), default="")
+    date_source: Mapped[str | None] = mapped_column(String(20), nullable=True)  # list | url | page
+    list_page_url: Mapped[str] = mapped_column(URL, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order on the column's pages
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- findings and scores ----------------------------------------------------------------------
+
+
+class Finding(Base):
+    """An indicator problem of a site or account. One row per (subject, check, target), kept across
+    runs so an inspector's review status survives rescans."""
+
+    __tablename__ = "findings"
+    __table_args__ = (UniqueConstraint("subject_id", "check_id", "target_hash", name="uq_finding"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    unit_id: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(10), default="site")  # site | account
+    subject_id: Mapped[str] = mapped_column(String(64), index=True)
+    check_id: Mapped[str] = mapped_column(String(40), index=True)
+    severity: Mapped[str] = mapped_column(String(10))  # veto | deduct | notice
+    url: Mapped[str] = mapped_column(URL, default="")
+    target: Mapped[str] = mapped_column(URL)
+    target_hash: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    first_seen_run: Mapped[int] = mapped_column(Integer)
+    last_seen_run: Mapped[int] = mapped_column(Integer, index=True)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # open | confirmed | dismissed | fixed
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    status_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Score(Base):
+    __tablename__ = "scores"
+    __table_args__ = (UniqueConstraint("run_id", "subject", "subject_id", name="uq_score"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
+    quarter: Mapped[str] = mapped_column(String(7), index=True)  # 2026Q4
+    subject: Mapped[str] = mapped_column(String(10))  # site | account | unit
+    subject_id: Mapped[str] = mapped_column(String(64), index=True)
+    unit_id: Mapped[str] = mapped_column(String(64), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    grade: Mapped[str] = mapped_column(String(10), default="")  # 不合格 | 合格 | 良好 ...
+    vetoes: Mapped[list[Any]] = mapped_column(default=list)
+    deductions: Mapped[list[Any]] = mapped_column(default=list)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
