@@ -101,3 +101,18 @@ class SiteScanItem:
     error: str | None = None
     stats: dict[str, Any] = field(default_factory=dict)
     subject: str = "site"
+
+
+@dataclass
+class PostItem:
+    """A post of a new-media account."""
+
+    account_id: str
+    post_id: str
+    posted_at: dt.datetime | None
+    title: str = ""
+    text: str = ""
+    url: str = ""
+    pinned: bool = False
+    source_format: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)

@@ -258,6 +258,42 @@ class ColumnItem(Base):
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class Post(Base):
+    """A post of a new-media account (政务微博 / 政务微信 / feed) as read in a run."""
+
+    __tablename__ = "posts"
+    __table_args__ = (UniqueConstraint("run_id", "account_id", "post_id", name="uq_post"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[str] = mapped_column(String(64), index=True)
+    post_id: Mapped[str] = mapped_column(String(200))
+    posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # local time (Asia/Shanghai)
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(URL, default="")
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)  # pinned posts never decide freshness
+    source_format: Mapped[str] = mapped_column(String(30), default="")  # weibo_container | wechat_freepublish | ...
+    raw: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Probe(Base):
+    """One availability probe of a site's homepage (站点无法访问 is judged over a week of these)."""
+
+    __tablename__ = "probes"
+    __table_args__ = (Index("ix_probes_site_at", "site_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(URL)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    elapsed_ms: Mapped[int] = mapped_column(Integer, default=0)
+    error_class: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 # --- findings and scores ----------------------------------------------------------------------
 
 

@@ -1,1 +1,27 @@
-"""samplesites package."""
+"""Sample government websites (安康市 and its units) with planted defects, for tests and the demo.
+
+`generate(out_dir, as_of, base_urls, dead_url)` writes the sites, truth.json (exactly what a scan must
+find, see CONTRACT.md) and sites.yaml; `server.SampleServers` serves them on loopback addresses;
+`python -m samplesites serve --out DIR` does both for manual use.
+
+Modules: generate (orchestration, registry), sites/* (one per site), builder (column/article model,
+link-recording Page, output, self-checks), templates (shared HTML fragments), truth (bookkeeping),
+content (Chinese text), assets (static files), server.
+"""
+
+from __future__ import annotations
+
+from samplesites.generate import DEAD_SITE_ID, generate, site_ids
+
+DEFAULT_DEAD_URL = "http://127.0.2.250:8080/"
+
+# site id -> (ip, port) for the demo; the dead site is registered at its address but never served
+DEFAULT_BINDINGS: dict[str, tuple[str, int]] = {
+    "akzf-www": ("127.0.2.1", 8080),
+    "hbq-www": ("127.0.2.2", 8080),
+    "akjyj": ("127.0.2.3", 8080),
+    "akwjw": ("127.0.2.4", 8080),
+    DEAD_SITE_ID: ("127.0.2.250", 8080),
+}
+
+__all__ = ["DEAD_SITE_ID", "DEFAULT_BINDINGS", "DEFAULT_DEAD_URL", "generate", "site_ids"]

@@ -1,0 +1,44 @@
+"""column_empty — a column with no items: an empty list, or only a placeholder such as 暂无信息 /
+暂无数据 / 正在建设中 / 栏目建设中.
+
+Indicator: 空白栏目 (单项否决 W-V4c: ≥5 blank columns; 「网站自栏目开设之日起就没有提供过任何
+信息资源」). A hub (a page of links to sub-columns) and a single-article page (such as
+政府信息公开指南) are not lists and are never empty; a column whose page failed to load is a link
+failure (link_broken), not a blank column.
+
+Reads: Column kind='list' (not the homepage) and the count of its ColumnItems; the placeholder
+the crawler saw goes into the evidence.
+Target: the column's list-page URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checks.base import Check, CheckConfig, CheckContext, FindingDraft, column_failed, is_first_level
+
+
+class Config(CheckConfig):
+    pass
+
+
+def run(ctx: CheckContext) -> Iterator[FindingDraft]:
+    for site_id in ctx.sites:
+        home = ctx.home_url(site_id)
+        items = ctx.items(site_id)
+        for col in ctx.columns(site_id):
+            if col.kind != "list" or column_failed(col) or items.get(col.url_hash):
+                continue
+            evidence = {
+                "column": col.name, "column_url": col.url, "category": col.category,
+                "first_level": is_first_level(col, home), "source": col.source, "parent_url": col.parent_url,
+                "placeholder": col.placeholder, "status": col.status, "pages_walked": col.pages_walked,
+            }
+            if col.placeholder:
+                detail = f"空白栏目：「{col.name}」没有信息，页面显示「{col.placeholder}」"
+            else:
+                detail = f"空白栏目：「{col.name}」列表中没有任何信息"
+            yield FindingDraft(site_id, col.url, col.url, detail, evidence)
+
+
+CHECK = Check(id="column_empty", config=Config, run=run, doc=__doc__ or "")

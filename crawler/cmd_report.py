@@ -1,0 +1,343 @@
+"""`govinspect findings`, `scores`, `check` and `review`: reading and reviewing what the checks
+found, and (re)running the checks on a stored scan run.
+
+`findings` shows, for each site, the findings of its latest completed scan: those seen in that
+run plus those found fixed by it (`--all` lists every finding ever recorded). `scores` shows one
+row per site, account and unit: each subject's latest score of the quarter.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crawler.yamlconf import ConfigError
+
+console = Console()
+err_console = Console(stderr=True)
+
+DB_HELP = "Database URL or SQLite file (default $GOVINSPECT_DB or ./govinspect.db)"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class FindingStatus(StrEnum):
+    open = "open"
+    confirmed = "confirmed"
+    dismissed = "dismissed"
+    fixed = "fixed"
+
+
+class SeverityOpt(StrEnum):
+    veto = "veto"
+    deduct = "deduct"
+    notice = "notice"
+
+
+class ReviewStatus(StrEnum):
+    confirmed = "confirmed"
+    dismissed = "dismissed"
+    open = "open"
+
+
+FINDING_FIELDS = ["id", "unit", "unit_name", "site", "check", "severity", "status", "url", "target", "detail",
+                  "first_seen", "first_seen_run", "last_seen", "last_seen_run", "status_reason", "status_by",
+                  "status_at", "evidence"]
+SCORE_FIELDS = ["quarter", "run_id", "subject", "id", "unit", "score", "passed", "grade", "vetoes", "deductions"]
+
+
+def _session(db: str | None) -> tuple[Any, Session]:
+    from db.session import make_engine, session_factory
+
+    engine = make_engine(db)
+    return engine, session_factory(engine)()
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if value is not None and hasattr(value, "isoformat") else value
+
+
+# --- queries ------------------------------------------------------------------------------------------
+
+
+def latest_runs(session: Session) -> dict[str, int]:
+    """subject id -> the newest run in which its scan completed (failed runs never count)."""
+    from db.models import ScanRun, SiteScan
+
+    rows = session.execute(
+        select(SiteScan.site_id, func.max(SiteScan.run_id))
+        .join(ScanRun, ScanRun.id == SiteScan.run_id)
+        .where(SiteScan.status == "completed", ScanRun.status != "failed")
+        .group_by(SiteScan.site_id)
+    ).all()
+    return {sid: rid for sid, rid in rows}
+
+
+def query_findings(session: Session, *, site: str | None = None, check: str | None = None,
+                   status: str | None = None, severity: str | None = None, all_runs: bool = False) -> list[dict[str, Any]]:
+    from db.models import Finding, Unit
+
+    stmt = select(Finding)
+    if site:
+        stmt = stmt.where(Finding.subject_id == site)
+    if check:
+        stmt = stmt.where(Finding.check_id == check)
+    if status:
+        stmt = stmt.where(Finding.status == status)
+    if severity:
+        stmt = stmt.where(Finding.severity == severity)
+    latest = latest_runs(session)
+    units = {u.id: u.name for u in session.scalars(select(Unit))}
+    out = []
+    for f in session.scalars(stmt.order_by(Finding.unit_id, Finding.subject_id, Finding.check_id, Finding.target)):
+        run = latest.get(f.subject_id)
+        current = f.last_seen_run == run or (f.status == "fixed" and (f.evidence or {}).get("fixed_in_run") == run)
+        if not all_runs and not current:
+            continue
+        out.append({
+            "id": f.id, "unit": f.unit_id, "unit_name": units.get(f.unit_id, ""), "site": f.subject_id,
+            "subject": f.subject, "check": f.check_id, "severity": f.severity, "status": f.status, "url": f.url,
+            "target": f.target, "detail": f.detail, "first_seen": _iso(f.first_seen_at),
+            "first_seen_run": f.first_seen_run, "last_seen": _iso(f.last_seen_at), "last_seen_run": f.last_seen_run,
+            "status_reason": f.status_reason, "status_by": f.status_by, "status_at": _iso(f.status_at),
+            "evidence": f.evidence or {},
+        })
+    return out
+
+
+def query_scores(session: Session, quarter: str | None = None) -> tuple[str | None, list[dict[str, Any]]]:
+    """The quarter (default: the newest scored) and each subject's latest score in it."""
+    from db.models import Score
+
+    if quarter is None:
+        quarter = session.scalar(select(Score.quarter).order_by(Score.run_id.desc(), Score.quarter.desc()).limit(1))
+        if quarter is None:
+            return None, []
+    latest: dict[tuple[str, str], Score] = {}
+    for s in session.scalars(select(Score).where(Score.quarter == quarter).order_by(Score.run_id, Score.id)):
+        latest[(s.subject, s.subject_id)] = s
+    order = {"unit": 0, "site": 1, "account": 2}
+    rows = sorted(latest.values(), key=lambda s: (s.unit_id, order.get(s.subject, 9), s.subject_id))
+    return quarter, [{
+        "quarter": s.quarter, "run_id": s.run_id, "subject": s.subject, "id": s.subject_id, "unit": s.unit_id,
+        "score": s.score, "passed": s.passed, "grade": s.grade, "vetoes": s.vetoes, "deductions": s.deductions,
+    } for s in rows]
+
+
+# --- output -----------------------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def write_rows(rows: list[dict[str, Any]], fields: list[str], fmt: Format, output: Path | None,
+               table: Table | None = None) -> None:
+    if fmt is Format.xlsx:
+        if output is None:
+            raise typer.BadParameter("--format xlsx needs --output FILE")
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.append(fields)
+        for row in rows:
+            ws.append([_cell(row.get(f)) for f in fields])
+        ws.freeze_panes = "A2"
+        wb.save(output)
+        err_console.print(f"wrote {len(rows)} rows to {output}")
+        return
+    if fmt is Format.table:
+        assert table is not None
+        if output is not None:
+            with output.open("w", encoding="utf-8") as fh:
+                Console(file=fh, width=200).print(table)
+        else:
+            console.print(table)
+        return
+    if fmt is Format.json:
+        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    else:
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(fields)
+        for row in rows:
+            w.writerow([_cell(row.get(f)) for f in fields])
+        text = buf.getvalue()
+    if output is not None:
+        # utf-8-sig so that Excel opens a CSV of Chinese text correctly
+        output.write_text(text, encoding="utf-8-sig" if fmt is Format.csv else "utf-8")
+        err_console.print(f"wrote {len(rows)} rows to {output}")
+    else:
+        sys.stdout.write(text)
+
+
+def findings_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table(title=f"Findings ({len(rows)})", show_lines=False)
+    for name in ("id", "unit", "site", "check", "severity", "status", "target", "detail"):
+        table.add_column(name, overflow="fold")
+    colors = {"veto": "red", "deduct": "yellow", "notice": "cyan"}
+    for r in rows:
+        sev = f"[{colors.get(r['severity'], 'white')}]{r['severity']}"
+        table.add_row(str(r["id"]), r["unit"], r["site"], r["check"], sev, r["status"], r["target"], r["detail"])
+    return table
+
+
+def scores_table(quarter: str | None, rows: list[dict[str, Any]]) -> Table:
+    table = Table(title=f"Scores {quarter or ''}".strip())
+    for name in ("unit", "subject", "id", "score", "passed", "grade", "vetoes", "deductions"):
+        table.add_column(name, justify="right" if name == "score" else "left", overflow="fold")
+    for r in rows:
+        if r["subject"] == "unit":
+            vetoes = ", ".join(f"{v['subject_id']}({'/'.join(v['vetoes']) or r['grade']})" for v in r["vetoes"])
+            deds = f"{len(r['deductions'])} members"
+        else:
+            vetoes = ", ".join(f"{v['id']} {v['name']}" for v in r["vetoes"])
+            deds = ", ".join(f"{d['id']} -{d['points']:g}" for d in r["deductions"])
+        passed = "[green]yes" if r["passed"] else "[red]no"
+        table.add_row(r["unit"], r["subject"], r["id"], f"{r['score']:.2f}", passed, r["grade"], vetoes, deds)
+    return table
+
+
+def print_check_summary(out: Console, summary: dict[str, Any], db_url: str) -> None:
+    """What a check run found, for `govinspect check` and the end of `govinspect scan`."""
+    by_check = summary.get("findings_by_check", {})
+    out.print(f"Checks of run {summary['run_id']} (as of {summary['as_of']}, {summary['quarter']}): "
+              f"{summary['new']} new, {summary['seen_again']} seen again, {summary['reopened']} reopened, "
+              f"{summary['fixed']} fixed")
+    if by_check:
+        out.print("  findings: " + ", ".join(f"{k} {v}" for k, v in by_check.items()))
+    if summary.get("skipped"):
+        out.print("  not checked further: " + ", ".join(f"{k} ({v})" for k, v in summary["skipped"].items()))
+    scores = summary.get("scores") or []
+    if scores:
+        table = Table(title=f"Scores {summary['quarter']}")
+        for name in ("subject", "id", "score", "passed", "vetoes"):
+            table.add_column(name)
+        for s in scores:
+            vetoes = ", ".join(v.get("id", v.get("subject_id", "")) for v in s["vetoes"])
+            table.add_row(s["subject"], s["subject_id"], f"{s['score']:.2f}",
+                          "[green]yes" if s["passed"] else "[red]no", vetoes)
+        out.print(table)
+    out.print(f"  details: govinspect findings --db {db_url} --format table")
+
+
+# --- commands ---------------------------------------------------------------------------------------------
+
+
+def findings(
+    db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Only this site (or account) id")] = None,
+    check: Annotated[str | None, typer.Option("--check", help="Only this check id")] = None,
+    status: Annotated[FindingStatus | None, typer.Option("--status", help="Review status")] = None,
+    severity: Annotated[SeverityOpt | None, typer.Option("--severity", help="Severity")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file")] = None,
+    all_runs: Annotated[bool, typer.Option("--all", help="Every finding ever recorded, not only the latest scan's")] = False,
+) -> None:
+    """The findings of each site's latest scan (seen in it, or found fixed by it)."""
+    engine, session = _session(db)
+    try:
+        rows = query_findings(session, site=site, check=check, status=status.value if status else None,
+                              severity=severity.value if severity else None, all_runs=all_runs)
+    finally:
+        session.close()
+        engine.dispose()
+    write_rows(rows, FINDING_FIELDS, fmt, output, findings_table(rows) if fmt is Format.table else None)
+
+
+def scores(
+    db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+    quarter: Annotated[str | None, typer.Option("--quarter", help="e.g. 2026Q4 (default: the newest scored)")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file")] = None,
+) -> None:
+    """One row per site, account and unit: its latest score of the quarter."""
+    engine, session = _session(db)
+    try:
+        q, rows = query_scores(session, quarter)
+    finally:
+        session.close()
+        engine.dispose()
+    write_rows(rows, SCORE_FIELDS, fmt, output, scores_table(q, rows) if fmt is Format.table else None)
+
+
+def check(
+    db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+    run: Annotated[int | None, typer.Option("--run", help="Scan run id (default: the newest)")] = None,
+    indicators: Annotated[Path | None, typer.Option("--indicators", help="Indicator config (default config/indicators.yaml)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """(Re)run the checks and the scoring on a stored scan run."""
+    from checks.engine import CheckError, check_and_score
+    from db.models import ScanRun
+    from db.session import make_engine, resolve_url, session_scope
+
+    engine = make_engine(db)
+    try:
+        with session_scope(engine) as session:
+            run_id = run or session.scalar(select(func.max(ScanRun.id)))
+            if run_id is None:
+                err_console.print("[red]no scan run in the database[/]")
+                raise typer.Exit(1)
+            summary = check_and_score(session, run_id, None, str(indicators) if indicators else None)
+    except ConfigError as exc:
+        err_console.print(f"[red]config error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    except CheckError as exc:
+        err_console.print(f"[red]{exc}[/]", highlight=False)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    if fmt == "json":
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_check_summary(console, summary, resolve_url(db))
+
+
+def review(
+    finding_id: Annotated[int, typer.Argument(help="Finding id (see `govinspect findings`)")],
+    status: Annotated[ReviewStatus, typer.Option("--status", help="The verdict")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (required to dismiss)")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Reviewer name")] = None,
+    db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+) -> None:
+    """Record an inspector's verdict on a finding; it survives rescans."""
+    from checks.engine import set_status
+    from db.session import make_engine, session_scope
+
+    engine = make_engine(db)
+    try:
+        with session_scope(engine) as session:
+            f = set_status(session, finding_id, status.value, reason, by)
+            console.print(f"finding {f.id} ({f.subject_id} {f.check_id} {f.target}) -> {f.status}")
+    except (ValueError, LookupError) as exc:
+        err_console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("findings")(findings)
+    app.command("scores")(scores)
+    app.command("check")(check)
+    app.command("review")(review)

@@ -1,0 +1,118 @@
+"""`govinspect scan` and `govinspect demo`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from crawler.runner import ScanError, ScanResult, run_scan
+from crawler.yamlconf import ConfigError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"--as-of must be YYYY-MM-DD, got {value!r}") from None
+
+
+def print_summary(result: ScanResult, db_url: str) -> None:
+    table = Table(title=f"Scan run {result.run_id}: {result.status}")
+    for col in ("site", "homepage", "pages", "links", "columns", "items", "errors"):
+        table.add_column(col, justify="right" if col not in ("site", "homepage") else "left")
+    for sid, st in sorted(result.site_stats.items()):
+        home = "[green]ok" if st.get("home_ok") else f"[red]{st.get('home_error') or 'failed'}"
+        table.add_row(sid, home, str(st["pages"]), str(st["links"]), str(st["columns"]), str(st["items"]),
+                      str(st["errors"]))
+    console.print(table)
+    if result.check_summary:
+        from crawler.cmd_report import print_check_summary
+
+        print_check_summary(console, result.check_summary, db_url)
+
+
+def scan(
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Site registry YAML (default config/sites.yaml)")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file (default $GOVINSPECT_DB or ./govinspect.db)")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The check date (监测时间点), YYYY-MM-DD; default today")] = None,
+    site: Annotated[list[str] | None, typer.Option("--site", help="Scan only this site id (repeatable)")] = None,
+    log_file: Annotated[Path | None, typer.Option("--log-file", help="Write the crawl log here")] = None,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress display (plain log on stderr)")] = False,
+    no_checks: Annotated[bool, typer.Option("--no-checks", help="Crawl only; run `govinspect check` later")] = False,
+) -> None:
+    """Crawl the configured sites into the database, then run the checks and scores."""
+    from db.session import resolve_url
+
+    try:
+        result = run_scan(config, db_url=db, as_of=_as_of(as_of), site_ids=site or [],
+                          kind="single" if site else "full", progress=not no_progress,
+                          log_file=str(log_file) if log_file else None, run_checks=not no_checks)
+    except ConfigError as exc:
+        err_console.print(f"[red]config error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    except ScanError as exc:
+        err_console.print(f"[red]scan error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    print_summary(result, resolve_url(db))
+    if result.status != "completed":
+        err_console.print(f"[red]scan {result.run_id} {result.status}:[/] {result.error}")
+        raise typer.Exit(1)
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Where the sample sites, database and reports go")] = Path("govinspect-demo"),
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Check date, YYYY-MM-DD (default today)")] = None,
+) -> None:
+    """Generate the bundled sample government sites, serve them on loopback, scan them, show the
+    results and where they are, stop the sites and exit."""
+    import samplesites
+    from samplesites.server import SampleServers
+
+    day = _as_of(as_of) or dt.date.today()
+    out = out.resolve()
+    sites_dir = out / "sites"
+    if sites_dir.exists():
+        shutil.rmtree(sites_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    db_path = out / "govinspect.db"
+    if db_path.exists():
+        db_path.unlink()
+    bindings = dict(samplesites.DEFAULT_BINDINGS)
+    dead = bindings.pop(samplesites.DEAD_SITE_ID)
+    try:
+        servers = SampleServers(bindings)
+    except OSError as exc:
+        err_console.print(f"[red]cannot serve the sample sites:[/] {exc} (is another demo running?)")
+        raise typer.Exit(2) from None
+    with servers:
+        truth = samplesites.generate(sites_dir, day, servers.base_urls, dead_url=f"http://{dead[0]}:{dead[1]}/")
+        servers.start(sites_dir)
+        console.print(f"Serving {len(bindings)} sample sites: " + ", ".join(servers.base_urls.values()))
+        result = run_scan(sites_dir / "sites.yaml", db_url=str(db_path), as_of=day, progress=True,
+                          log_file=str(out / "scan.log"))
+    print_summary(result, str(db_path))
+    console.print()
+    console.print("[bold]Where to look[/]")
+    console.print(f"  database      {db_path}")
+    console.print(f"  crawl log     {out / 'scan.log'}")
+    console.print(f"  sample sites  {sites_dir} (truth: {sites_dir / 'truth.json'}, {len(truth['findings'])} planted defects)")
+    console.print(f"  findings      govinspect findings --db {db_path} --format table")
+    console.print(f"  scores        govinspect scores --db {db_path}")
+    if result.status != "completed":
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("scan")(scan)
+    app.command("demo")(demo)

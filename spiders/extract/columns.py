@@ -1,0 +1,173 @@
+"""Column (栏目) discovery and page classification (CONTRACT "Columns").
+
+Candidates are internal links, named by their anchor text, found in
+  (a) the homepage's nav regions, (d) homepage anchors naming the disclosure hub (政府信息公开 …)
+  wherever they are, (b) the side regions of column pages, (c) the body of hub pages;
+never the homepage itself, nav_exclude texts, empty texts or article-like URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from parsel import Selector
+
+from crawler.config import ColumnRules
+from crawler.urls import canonical
+from spiders.extract.entries import ListResult
+from spiders.extract.links import Resolver
+from spiders.extract.pager import PagerResult
+from spiders.extract.regions import BODY, NAV, SIDE, regions_for, tokens
+from spiders.extract.text import compact
+from spiders.extract.urls import base_url, is_article_like, is_column_like
+
+# containers and anchors of a breadcrumb (当前位置：首页 > 信息公开 > …): links to the page's
+# ancestors, never sub-columns
+BREADCRUMB_TOKENS = frozenset({
+    "crumb", "crumbs", "breadcrumb", "breadcrumbs", "position", "location", "dqwz", "weizhi",
+    "dangqianweizhi", "curpos", "currentpath", "mbx",
+})
+# the link classes Hanweb (bt_link) and TRS (CurrChnlCls) give breadcrumb anchors
+BREADCRUMB_ANCHOR_CLASSES = frozenset({"bt_link", "currchnlcls"})
+_TRUNCATED = re.compile(r"(\.{2,}|…+|\.\.\.)$")
+_INDEX_FILE = re.compile(r"/(index|default)\.(html?|shtml|jsp|aspx|php)$", re.I)
+
+
+@dataclass
+class ColumnLink:
+    name: str
+    url: str  # absolute, canonical
+    region: str
+
+
+def column_name(a: Any) -> str:
+    """The anchor text without whitespace; a title attribute wins over a truncated text."""
+    text = compact("".join(a.itertext()))
+    title = compact(a.get("title"))
+    if title and text != title:
+        core = _TRUNCATED.sub("", text)
+        if core != text or (title.startswith(core) and len(title) > len(core)):
+            return title
+    return text
+
+
+def _page_key(url: str) -> str:
+    """A URL with a trailing index/default file dropped: /zwgk/ and /zwgk/index.html are one page."""
+    return _INDEX_FILE.sub("/", url)
+
+
+def _same_page(a: str, b: str | None) -> bool:
+    return b is not None and _page_key(a) == _page_key(b)
+
+
+def _canon(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return canonical(url)
+    except ValueError:
+        return None
+
+
+class _Collector:
+    def __init__(self, sel: Selector, page_url: str, is_internal: Callable[[str], bool],
+                 rules: ColumnRules | None, home_url: str | None) -> None:
+        self.resolver = Resolver(base_url(sel, page_url))
+        self.is_internal = is_internal
+        self.exclude = {compact(x).casefold() for x in (rules.nav_exclude if rules else [])}
+        self.home = _canon(home_url)
+        self.page = _canon(page_url)
+        self.seen: set[str] = set()
+        self.out: list[ColumnLink] = []
+
+    def candidate(self, a: Any, region: str, *, require_column_like: bool = False) -> str | None:
+        """Add the anchor if it names a column; return its URL when it qualified."""
+        url = self.resolver(a.get("href"))
+        if url is None or is_article_like(url) or not self.is_internal(url):
+            return None
+        if require_column_like and not is_column_like(url):
+            return None
+        if _same_page(url, self.home):
+            return None
+        name = column_name(a)
+        if not name or name.casefold() in self.exclude:
+            return None
+        if url not in self.seen:
+            self.seen.add(url)
+            self.out.append(ColumnLink(name=name, url=url, region=region))
+        return url
+
+
+def column_candidates(sel: Selector, page_url: str, is_internal: Callable[[str], bool],
+                      rules: ColumnRules, *, homepage: bool, home_url: str | None = None) -> list[ColumnLink]:
+    """Column candidates of one page, in contract order: on the homepage the nav-region links,
+    then links whose text contains a disclosure-hub name (anywhere on the page); on other pages
+    the side-region links. `home_url` (default: the page itself when `homepage`) is excluded."""
+    root = sel.root
+    if not isinstance(getattr(root, "tag", None), str):
+        return []
+    regions = regions_for(root)
+    col = _Collector(sel, page_url, is_internal, rules, home_url or (page_url if homepage else None))
+    anchors = [a for a in root.iter("a") if a.get("href")]
+    if homepage:
+        for a in anchors:
+            if regions.of(a) == NAV:
+                col.candidate(a, NAV)
+        hubs = [compact(h) for h in rules.disclosure_hub if compact(h)]
+        for a in anchors:
+            text = compact("".join(a.itertext())) or compact(a.get("title"))
+            if any(h in text for h in hubs):
+                col.candidate(a, regions.of(a))
+    else:
+        for a in anchors:
+            if regions.of(a) == SIDE:
+                col.candidate(a, SIDE)
+    return col.out
+
+
+def _in_breadcrumb(a: Any) -> bool:
+    if {c.lower() for c in (a.get("class") or "").split()} & BREADCRUMB_ANCHOR_CLASSES:
+        return True
+    node = a.getparent()
+    for _ in range(6):  # a breadcrumb wraps its links closely
+        if node is None or not isinstance(node.tag, str):
+            break
+        if (set(tokens(node.get("class"))) | set(tokens(node.get("id")))) & BREADCRUMB_TOKENS:
+            return True
+        node = node.getparent()
+    return False
+
+
+def hub_links(sel: Selector, page_url: str, is_internal: Callable[[str], bool], *,
+              rules: ColumnRules | None = None, home_url: str | None = None) -> list[ColumnLink]:
+    """Links of the body region to internal column-like URLs (candidates (c) of a hub page), each
+    URL once; the page itself, the homepage, breadcrumb links (the page's ancestors) and, with
+    `rules`, nav_exclude texts are left out."""
+    root = sel.root
+    if not isinstance(getattr(root, "tag", None), str):
+        return []
+    regions = regions_for(root)
+    col = _Collector(sel, page_url, is_internal, rules, home_url)
+    for a in root.iter("a"):
+        if not a.get("href") or regions.of(a) != BODY or _in_breadcrumb(a):
+            continue
+        url = col.resolver(a.get("href"))
+        if url is None or _same_page(url, col.page):
+            continue
+        col.candidate(a, BODY, require_column_like=True)
+    return col.out
+
+
+def classify_page(list_result: ListResult | None, pager: PagerResult | None, hub_links: list[ColumnLink]) -> str:
+    """'list' (entries, a placeholder or a pager), else 'hub' (>= 2 sub-column links in the body),
+    else 'page' (a single article such as 政府信息公开指南)."""
+    if list_result is not None and (list_result.entries or list_result.placeholder):
+        return "list"
+    if pager is not None and pager.kind:
+        return "list"
+    if len(hub_links) >= 2:
+        return "hub"
+    return "page"

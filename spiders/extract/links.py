@@ -1,0 +1,174 @@
+"""Every link of a crawled HTML page (CONTRACT "Links recorded")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+
+from crawler.urls import canonical
+from spiders.extract.regions import regions_for
+from spiders.extract.text import collapse
+from spiders.extract.urls import base_url
+
+# (tag, attr) pairs whose value is a link target
+LINK_ATTRS: dict[str, str] = {
+    "a": "href", "area": "href", "img": "src", "script": "src", "link": "href", "iframe": "src",
+    "frame": "src", "embed": "src", "source": "src", "object": "data",
+}
+SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:")
+# <link rel=...> values that name a host to warm up, not a resource
+SKIP_LINK_RELS = frozenset({"dns-prefetch", "preconnect"})
+ANCHOR_MAX = 200
+
+# browsers drop ASCII tab/newline anywhere in a URL and strip surrounding whitespace
+_TAB_NL = re.compile(r"[\t\n\r]")
+# a URL that canonical() would return unchanged: lowercase http(s) host, no port/query/fragment,
+# a path of unreserved characters only (the hot path on pages with 100k links)
+_ALREADY_CANONICAL = re.compile(r"^https?://[a-z0-9.\-]+(?::([1-9]\d{0,4}))?/[A-Za-z0-9/._\-]*$")
+
+
+@dataclass
+class RawLink:
+    url: str  # absolute, canonical
+    tag: str
+    attr: str
+    anchor: str
+    region: str
+
+
+class Resolver:
+    """href -> absolute canonical http(s) URL (or None to skip), memoised per page.
+
+    Plain relative paths ("/a/b.html", "b.html") are joined by string concatenation, which is
+    what urljoin would do for them; everything else goes through resolve()."""
+
+    __slots__ = ("_cache", "_dir", "_origin", "base")
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self._cache: dict[str, str | None] = {}
+        self._dir: str | None = None
+        self._origin: str | None = None
+        try:
+            if urlsplit(base).scheme.lower() in ("http", "https"):
+                self._dir = urljoin(base, "x")[:-1]
+                self._origin = urljoin(base, "/x")[:-2]
+        except ValueError:
+            pass
+
+    def __call__(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return self._cache[value]
+        except KeyError:
+            pass
+        result = None
+        if self._dir is not None and _PLAIN_PATH.match(value) and "//" not in value and not _DOT_SEGMENT.search(value):
+            joined = (self._origin + value) if value.startswith("/") else (self._dir + value)
+            if _is_canonical(joined):
+                result = joined
+        if result is None:
+            result = resolve(self.base, value)
+        if len(self._cache) < 200_000:
+            self._cache[value] = result
+        return result
+
+
+# "/a/b.html" or "b/c.html": no scheme, host, query, fragment, escapes or dot segments
+_PLAIN_PATH = re.compile(r"^(?:/(?!/)|[A-Za-z0-9_\-])[A-Za-z0-9/._\-]*$")
+_DOT_SEGMENT = re.compile(r"(?:^|/)\.{1,2}(?:/|$)")
+
+
+def _is_canonical(url: str) -> bool:
+    """True when canonical(url) == url, decided cheaply (False means: unknown, call it)."""
+    m = _ALREADY_CANONICAL.match(url)
+    return bool(m) and (m.group(1) is None or (m.group(1) not in ("80", "443") and int(m.group(1)) < 65536))
+
+
+def resolve(base: str, value: str) -> str | None:
+    """An attribute value as a crawlable URL: None for empty, '#...'-only, javascript:, mailto:,
+    tel:, data:, about: and anything that is not http(s) after resolving."""
+    value = _TAB_NL.sub("", value.strip())
+    if not value or value.startswith("#"):
+        return None
+    low = value[:12].lower()
+    if low.startswith(SKIP_SCHEMES):
+        return None
+    try:
+        url = urljoin(base, value)
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    if scheme not in ("http", "https"):
+        return None
+    if _is_canonical(url):
+        return url
+    try:
+        return canonical(url)
+    except (ValueError, UnicodeError):
+        return None
+
+
+def anchor_text(el: Any) -> str:
+    """What a person sees as the link: its text, else an image's alt, else the title attribute."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    if tag in ("a", "area"):
+        text = collapse("".join(_visible_itertext(el)))
+        if not text:
+            if tag == "area":
+                text = collapse(el.get("alt"))
+            else:
+                for img in el.iter("img"):
+                    text = collapse(img.get("alt"))
+                    if text:
+                        break
+        if not text:
+            text = collapse(el.get("title"))
+    elif tag == "img":
+        text = collapse(el.get("alt")) or collapse(el.get("title"))
+    else:
+        text = collapse(el.get("title"))
+    return text[:ANCHOR_MAX]
+
+
+def _visible_itertext(el: Any):
+    if el.text and isinstance(el.tag, str):
+        yield el.text
+    for child in el:
+        if isinstance(child.tag, str) and child.tag.lower() not in ("script", "style"):
+            yield from _visible_itertext(child)
+        if child.tail:
+            yield child.tail
+
+
+def extract_links(sel: Selector, page_url: str) -> list[RawLink]:
+    """All link targets of the page in document order, each (url, tag, attr) once (the first
+    occurrence gives anchor and region)."""
+    root = sel.root
+    if not isinstance(getattr(root, "tag", None), str):
+        return []
+    resolver = Resolver(base_url(sel, page_url))
+    regions = regions_for(root)
+    seen: set[tuple[str, str, str]] = set()
+    out: list[RawLink] = []
+    for el in root.iter(*LINK_ATTRS):
+        tag = el.tag.lower()
+        attr = LINK_ATTRS[tag]
+        url = resolver(el.get(attr))
+        if url is None:
+            continue
+        if tag == "link":
+            rels = set((el.get("rel") or "").lower().split())
+            if rels & SKIP_LINK_RELS:
+                continue
+        key = (url, tag, attr)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(RawLink(url=url, tag=tag, attr=attr, anchor=anchor_text(el), region=regions.of(el)))
+    return out

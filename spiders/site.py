@@ -1,0 +1,489 @@
+"""SiteSpider: one spider for all configured government sites, crawled concurrently.
+
+For each site it fetches the homepage, discovers the columns (栏目) from the navigation and the
+政府信息公开 section, walks every column's list pages through their pagination, visits the detail
+pages, and checks every link it sees (internal pages by GET, everything else by HEAD with a GET
+fallback). Redirects are followed here rather than by RedirectMiddleware so that every hop is
+recorded and loops are told apart from long chains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+
+from crawler.config import ColumnRules, Registry, load_column_rules, load_registry
+from crawler.errors import classify_failure
+from crawler.items import ColumnItemRecord, LinkItem, LinkResultItem, PageItem, SiteScanItem
+from crawler.urls import canonical
+from spiders.extract.columns import classify_page, column_candidates, hub_links
+from spiders.extract.links import extract_links
+from spiders.extract.lists import PageContext, extract_list
+from spiders.extract.meta import metadata_table, national_meta
+from spiders.extract.pager import find_pager
+from spiders.extract.text import page_title, script_writes, visible_text
+from spiders.extract.urls import is_article_like, is_attachment
+from spiders.homepage import homepage_entries
+from spiders.state import ColumnState, SiteState
+
+# Request priorities: structure first (homepage, columns, their pages), then details, then checks.
+PRIO = {"home": 100, "column": 60, "list": 50, "script": 40, "detail": 20, "other": 10, "check": 0}
+
+# Extensions that are never HTML: requested as link checks (HEAD), not parsed.
+NON_PAGE_EXTS = {
+    ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".ico", ".css", ".js", ".mp4", ".mp3",
+    ".flv", ".swf", ".woff", ".woff2", ".ttf", ".eot", ".avi", ".wmv", ".exe", ".apk", ".tif", ".tiff",
+}
+HEAD_FALLBACK_STATUSES = {403, 405, 501}
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+
+
+def _ext(url: str) -> str:
+    path = urlsplit(url).path.lower()
+    dot = path.rfind(".")
+    return path[dot:] if dot > path.rfind("/") else ""
+
+
+class SiteSpider(scrapy.Spider):
+    name = "site"
+
+    def __init__(
+        self,
+        registry: Registry | str | None = None,
+        site_ids: list[str] | str | None = None,
+        as_of: dt.date | str | None = None,
+        column_rules: ColumnRules | str | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.registry = registry if isinstance(registry, Registry) else load_registry(registry) if registry else load_registry()
+        self.rules = column_rules if isinstance(column_rules, ColumnRules) else (
+            load_column_rules(column_rules) if column_rules else load_column_rules()
+        )
+        if isinstance(as_of, str):
+            as_of = dt.date.fromisoformat(as_of)
+        self.as_of: dt.date = as_of or dt.date.today()
+        if isinstance(site_ids, str):
+            site_ids = [s for s in site_ids.split(",") if s]
+        wanted = set(site_ids or [])
+        crawl = self.registry.crawl
+        self.crawl_cfg = crawl
+        self.states: dict[str, SiteState] = {}
+        for unit, site in self.registry.sites():
+            if wanted and site.id not in wanted:
+                continue
+            self.states[site.id] = SiteState(
+                unit=unit,
+                site=site,
+                home_url=canonical(site.url),
+                max_pages=site.max_pages or crawl.max_pages,
+                max_depth=site.max_depth if site.max_depth is not None else crawl.max_depth,
+                obey_robots=(site.robots or crawl.robots) == "obey",
+            )
+        # one request per URL per run for link checks, shared by all sites (external links repeat)
+        self.checked: set[str] = set()
+        self.max_redirects = crawl.max_redirects
+        self.max_list_pages = crawl.max_list_pages
+
+    # --- start --------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for state in self.states.values():
+            yield SiteScanItem(site_id=state.id, unit_id=state.unit.id, status="running", home_url=state.home_url)
+            state.pages_requested.add(state.home_url)
+            yield self._request(state, state.home_url, "home", depth=0)
+        for state in self.states.values():
+            # configured columns are walked even when the navigation does not show them
+            for col in state.site.columns:
+                url = canonical(col.url)
+                if url not in state.columns:
+                    state.columns[url] = ColumnState(
+                        url=url, name=col.name, category=col.category or self.rules.classify(col.name),
+                        source="config", parent_url=None,
+                        disclosure_section=self.rules.disclosure_section(col.name, url),
+                    )
+                    state.pages_requested.add(url)
+                    yield self._request(state, url, "column", depth=1, column=url)
+
+    # --- request building -----------------------------------------------------------------------
+
+    def _request(
+        self,
+        state: SiteState,
+        url: str,
+        kind: str,
+        *,
+        depth: int,
+        column: str | None = None,
+        method: str = "GET",
+        chain: list[dict[str, Any]] | None = None,
+        origin: str | None = None,
+        **extra: Any,
+    ) -> Request:
+        meta: dict[str, Any] = {
+            "gi_site": state.id,
+            "gi_kind": kind,
+            "gi_depth": depth,
+            "gi_column": column,
+            "gi_chain": chain or [],
+            "gi_origin": origin or url,
+            "dont_redirect": True,
+            "handle_httpstatus_all": True,
+            **extra,
+        }
+        if not state.obey_robots:
+            meta["dont_obey_robotstxt"] = True
+        if state.is_internal(url):
+            # per-site politeness: one download slot per site, whatever host alias is used
+            meta["download_slot"] = f"site:{state.id}"
+        return Request(
+            url,
+            method=method,
+            callback=self.parse_response,
+            errback=self.on_error,
+            meta=meta,
+            priority=PRIO.get(kind, 0),
+            dont_filter=True,
+        )
+
+    # --- responses ------------------------------------------------------------------------------
+
+    def parse_response(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        state = self.states[meta["gi_site"]]
+        kind = meta["gi_kind"]
+        chain = list(meta["gi_chain"]) + [{"url": response.url, "status": response.status}]
+        origin = meta["gi_origin"]
+        method = response.request.method if response.request else "GET"
+
+        if response.status in REDIRECT_STATUSES and b"Location" in response.headers:
+            location = canonical(urljoin(response.url, response.headers[b"Location"].decode("latin-1")))
+            seen = {hop["url"] for hop in chain}
+            if location in seen:
+                yield self._result(state, origin, method, response, chain, ok=False,
+                                   error_class="redirect_loop", error=f"redirect loop back to {location}")
+                return
+            if len(chain) > self.max_redirects:
+                yield self._result(state, origin, method, response, chain, ok=False,
+                                   error_class="too_many_redirects",
+                                   error=f"more than {self.max_redirects} redirects")
+                return
+            next_method = "GET" if response.status == 303 else method
+            # a page that redirects off-site is checked there but not crawled as this site's page
+            next_kind = kind if state.is_internal(location) else "check"
+            yield self._request(state, location, next_kind, depth=meta["gi_depth"], column=meta["gi_column"],
+                                method=next_method, chain=chain, origin=origin,
+                                **{k: v for k, v in meta.items() if k.startswith("gi_x_")})
+            return
+
+        if method == "HEAD" and (
+            response.status in HEAD_FALLBACK_STATUSES
+            or (response.status == 200 and response.headers.get(b"Content-Length") == b"0")
+        ):
+            # many servers mishandle HEAD; only a GET's answer counts as a verdict
+            yield self._request(state, origin, kind, depth=meta["gi_depth"], method="GET", origin=origin)
+            return
+
+        ok = 200 <= response.status < 300
+        yield self._result(state, origin, method, response, chain, ok=ok,
+                           error_class=None if ok else "http",
+                           error=None if ok else f"HTTP {response.status}")
+
+        if kind == "home":
+            state.home_ok = ok
+            if not ok:
+                state.home_error = f"HTTP {response.status}"
+        if not ok or method != "GET":
+            if kind in ("column", "list"):
+                self._column_failed(state, meta["gi_column"], response.status)
+                yield state.columns[meta["gi_column"]].record(state.id)
+            return
+        if kind == "script":
+            yield from self._parse_script(state, response)
+            return
+        if kind == "check" or not isinstance(response, TextResponse) or not self._is_html(response):
+            if kind in ("column", "list"):
+                yield state.columns[meta["gi_column"]].record(state.id)
+            return
+        yield from self._parse_page(state, response, kind, meta["gi_depth"], meta["gi_column"], origin)
+
+    def _result(
+        self, state: SiteState, url: str, method: str, response: Response, chain: list[dict[str, Any]],
+        *, ok: bool, error_class: str | None, error: str | None,
+    ) -> LinkResultItem:
+        return LinkResultItem(
+            site_id=state.id,
+            url=url,
+            method=method,
+            status=response.status,
+            ok=ok,
+            error_class=error_class,
+            error=error,
+            redirect_chain=chain if len(chain) > 1 else [],
+            final_url=response.url,
+            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1")[:200],
+            elapsed_ms=int(1000 * float(response.meta.get("download_latency", 0) or 0)),
+            attempts=1 + int(response.meta.get("retry_times", 0) or 0),
+        )
+
+    def on_error(self, failure: Any) -> Iterator[Any]:
+        request = failure.request
+        meta = request.meta
+        state = self.states[meta["gi_site"]]
+        error_class, message = classify_failure(failure)
+        if error_class not in ("robots", "skipped"):
+            state.errors += 1
+        yield LinkResultItem(
+            site_id=state.id,
+            url=meta["gi_origin"],
+            method=request.method,
+            status=None,
+            ok=False,
+            error_class=error_class,
+            error=message[:2000],
+            redirect_chain=list(meta["gi_chain"]) + [{"url": request.url, "status": None}] if meta["gi_chain"] else [],
+            final_url=request.url,
+            attempts=1 + int(meta.get("retry_times", 0) or 0),
+        )
+        kind = meta["gi_kind"]
+        if kind == "home":
+            state.home_ok = False
+            state.home_error = f"{error_class}: {message}"[:500]
+        elif kind == "script":
+            yield from self._home_script_done(state, "")
+        elif kind in ("column", "list") and meta["gi_column"] in state.columns:
+            self._column_failed(state, meta["gi_column"], None)
+            yield state.columns[meta["gi_column"]].record(state.id)
+
+    # --- pages ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _is_html(response: TextResponse) -> bool:
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if "html" in ctype or "xml" in ctype:
+            return True
+        return not ctype and response.body.lstrip()[:1] == b"<"
+
+    def _parse_page(
+        self, state: SiteState, response: TextResponse, kind: str, depth: int, column_url: str | None, origin: str,
+    ) -> Iterator[Any]:
+        url = origin
+        sel = response.selector
+        state.pages_done += 1
+        meta_tags = national_meta(sel)
+        page_meta: dict[str, Any] = {"meta": meta_tags} if meta_tags else {}
+        if kind == "detail":
+            table = metadata_table(sel)
+            if table:
+                page_meta["metadata"] = table
+        html_text = response.text
+        item = PageItem(
+            site_id=state.id,
+            url=url,
+            final_url=response.url,
+            kind=kind,
+            depth=depth,
+            status=response.status,
+            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1")[:200],
+            encoding=response.encoding or "",
+            title=page_title(sel)[:500],
+            size=len(response.body),
+            elapsed_ms=int(1000 * float(response.meta.get("download_latency", 0) or 0)),
+            content_hash=hashlib.sha1(response.body).hexdigest(),
+            text=visible_text(sel),
+            script_text=script_writes(html_text)[:100_000],
+            meta=page_meta,
+        )
+        if kind == "home":
+            state.home_item = item
+        else:
+            yield item
+
+        links = extract_links(sel, response.url)
+        on_home = kind == "home"
+        for link in links:
+            internal = state.is_internal(link.url)
+            state.links_found += 1
+            yield LinkItem(
+                site_id=state.id, source_url=url, target_url=link.url, tag=link.tag, attr=link.attr,
+                anchor=link.anchor, internal=internal, attachment=is_attachment(link.url),
+                region=link.region, on_homepage=on_home,
+            )
+
+        if kind == "home":
+            yield from self._parse_home(state, response, links)
+        elif kind in ("column", "list") and column_url in state.columns:
+            yield from self._parse_column_page(state, response, kind, depth, column_url)
+
+        for link in links:
+            yield from self._follow(state, link.url, link.tag, depth + 1, from_home=on_home)
+
+        if kind == "home" and state.home_scripts_pending == 0:
+            yield state.home_item
+
+    def _follow(self, state: SiteState, url: str, tag: str, depth: int, *, from_home: bool = False) -> Iterator[Request]:
+        """Crawl an internal page, or check any other target once."""
+        if not url.startswith(("http://", "https://")):
+            return
+        internal = state.is_internal(url)
+        ext = _ext(url)
+        pageish = internal and tag in ("a", "area", "iframe", "frame") and ext not in NON_PAGE_EXTS and not is_attachment(url)
+        if pageish and url not in state.pages_requested and depth <= state.max_depth and len(state.pages_requested) < state.max_pages:
+            state.pages_requested.add(url)
+            yield self._request(state, url, "detail" if is_article_like(url) else "other", depth=depth)
+            return
+        if internal and tag == "script" and from_home and url not in state.pages_requested:
+            # footers written by same-site scripts (Hanweb /script/0/….js) must be read, not just checked
+            state.pages_requested.add(url)
+            state.home_scripts_pending += 1
+            yield self._request(state, url, "script", depth=depth)
+            return
+        if url in state.pages_requested or url in self.checked:
+            return
+        if not internal and not self.crawl_cfg.check_external:
+            return
+        if any(url in s.pages_requested for s in self.states.values()):
+            return
+        self.checked.add(url)
+        yield self._request(state, url, "check", depth=depth, method="HEAD")
+
+    def _parse_script(self, state: SiteState, response: Response) -> Iterator[Any]:
+        text = ""
+        if isinstance(response, TextResponse):
+            text = script_writes(response.text)
+        yield from self._home_script_done(state, text)
+
+    def _home_script_done(self, state: SiteState, text: str) -> Iterator[Any]:
+        if text:
+            state.home_script_text.append(text)
+        state.home_scripts_pending -= 1
+        if state.home_scripts_pending == 0 and state.home_item is not None:
+            extra = "\n".join(state.home_script_text)
+            if extra:
+                state.home_item.script_text = (state.home_item.script_text + "\n" + extra)[:200_000]
+            yield state.home_item
+
+    # --- homepage and columns -------------------------------------------------------------------
+
+    def _parse_home(self, state: SiteState, response: TextResponse, links: list[Any]) -> Iterator[Any]:
+        sel = response.selector
+        home = state.home_url
+        # the homepage's own dated lists decide 首页不更新
+        entries = homepage_entries(PageContext.build(response.url, sel, self.as_of, self.rules.placeholders))
+        hcol = ColumnState(url=home, name="首页", category="other", source="homepage", kind="homepage", status=response.status)
+        state.columns.setdefault(home, hcol)
+        for pos, e in enumerate(entries):
+            if e.url in hcol.item_urls:
+                continue
+            hcol.item_urls.add(e.url)
+            yield ColumnItemRecord(
+                site_id=state.id, column_url=home, title=e.title, url=e.url, published=e.published,
+                date_text=e.date_text, date_source=e.date_source, list_page_url=home, position=pos, pinned=e.pinned,
+            )
+        hcol.pages_walked = 1
+        yield hcol.record(state.id)
+        for cand in column_candidates(sel, response.url, state.is_internal, self.rules, homepage=True,
+                                      home_url=home):
+            in_disclosure = any(n in cand.name for n in self.rules.disclosure_hub)
+            source = "nav" if cand.region == "nav" else ("disclosure" if in_disclosure else "nav")
+            yield from self._add_column(state, cand.name, cand.url, source=source, parent=None, depth=1,
+                                        under_disclosure=in_disclosure)
+
+    def _add_column(
+        self, state: SiteState, name: str, url: str, *, source: str, parent: str | None, depth: int,
+        under_disclosure: bool = False,
+    ) -> Iterator[Request]:
+        url = canonical(url)
+        if url == state.home_url or url in state.columns or not state.is_internal(url):
+            return
+        section = self.rules.disclosure_section(name, url)
+        category = self.rules.classify(name)
+        if section:
+            category = "disclosure"
+        col = ColumnState(url=url, name=name, category=category, source=source, parent_url=parent,
+                          disclosure_section=section, depth=depth, under_disclosure=under_disclosure or bool(section))
+        state.columns[url] = col
+        col.list_urls.add(url)
+        # a column already fetched as a plain page is fetched again so that it is read as a column
+        state.pages_requested.add(url)
+        yield self._request(state, url, "column", depth=depth, column=url)
+
+    def _column_failed(self, state: SiteState, column_url: str | None, status: int | None) -> None:
+        if column_url not in state.columns:
+            return
+        col = state.columns[column_url]
+        if col.kind is None:
+            col.kind = "list"
+            col.status = status
+
+    def _parse_column_page(
+        self, state: SiteState, response: TextResponse, kind: str, depth: int, column_url: str,
+    ) -> Iterator[Any]:
+        col = state.columns[column_url]
+        sel = response.selector
+        url = canonical(response.meta["gi_origin"])
+        ctx = PageContext.build(response.url, sel, self.as_of, self.rules.placeholders, response.text)
+        result, extractor = extract_list(ctx)
+        col.pages_walked += 1
+        new = 0
+        for entry in result.entries:
+            if entry.url in col.item_urls:
+                continue
+            new += 1
+            col.item_urls.add(entry.url)
+            col.position += 1
+            yield ColumnItemRecord(
+                site_id=state.id, column_url=column_url, title=entry.title, url=entry.url,
+                published=entry.published, date_text=entry.date_text, date_source=entry.date_source,
+                list_page_url=url, position=col.position, pinned=entry.pinned,
+            )
+            if state.is_internal(entry.url) and entry.url not in state.pages_requested and is_article_like(entry.url) \
+                    and not is_attachment(entry.url) and len(state.pages_requested) < state.max_pages:
+                state.pages_requested.add(entry.url)
+                yield self._request(state, entry.url, "detail", depth=depth + 1)
+        if result.placeholder and not col.placeholder:
+            col.placeholder = result.placeholder
+
+        pager = find_pager(sel, response.url, response.text)
+        if kind == "column":
+            col.status = response.status
+            col.extractor = extractor if result.entries else col.extractor
+            hubs = hub_links(sel, response.url, state.is_internal, rules=self.rules, home_url=state.home_url)
+            col.kind = classify_page(result, pager, hubs)
+            if col.kind == "hub":
+                for h in hubs:
+                    yield from self._add_column(state, h.name, h.url,
+                                                source="disclosure" if col.under_disclosure else "subnav",
+                                                parent=column_url, depth=depth + 1,
+                                                under_disclosure=col.under_disclosure)
+            for cand in column_candidates(sel, response.url, state.is_internal, self.rules, homepage=False,
+                                          home_url=state.home_url):
+                yield from self._add_column(state, cand.name, cand.url,
+                                            source="disclosure" if col.under_disclosure else "subnav",
+                                            parent=column_url, depth=depth + 1,
+                                            under_disclosure=col.under_disclosure)
+        elif result.entries and not col.extractor:
+            col.extractor = extractor
+
+        if pager.kind and (kind == "column" or (pager.kind == "links" and new > 0)):
+            col.pager = col.pager or pager.kind
+            for page_url in pager.urls:
+                page_url = canonical(page_url)
+                if page_url in col.list_urls or not state.is_internal(page_url):
+                    continue
+                if len(col.list_urls) >= self.max_list_pages:
+                    col.truncated = True
+                    break
+                col.list_urls.add(page_url)
+                if pager.from_script:
+                    yield LinkItem(site_id=state.id, source_url=url, target_url=page_url, tag="pager", attr="js",
+                                   anchor="", internal=True, region="body")
+                state.pages_requested.add(page_url)
+                yield self._request(state, page_url, "list", depth=depth, column=column_url)
+        yield col.record(state.id)

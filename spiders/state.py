@@ -1,0 +1,87 @@
+"""Per-site crawl state held by the spider while a scan runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from crawler.config import SiteConfig, UnitConfig
+from crawler.items import ColumnRecord, PageItem
+
+
+@dataclass
+class ColumnState:
+    url: str
+    name: str
+    category: str
+    source: str
+    parent_url: str | None = None
+    disclosure_section: str | None = None
+    depth: int = 1
+    kind: str | None = None  # decided when the first page is parsed
+    status: int | None = None
+    pages_walked: int = 0
+    list_urls: set[str] = field(default_factory=set)  # list pages requested for this column
+    item_urls: set[str] = field(default_factory=set)
+    position: int = 0
+    placeholder: str | None = None
+    pager: str | None = None
+    extractor: str | None = None
+    truncated: bool = False
+    under_disclosure: bool = False
+
+    def record(self, site_id: str) -> ColumnRecord:
+        return ColumnRecord(
+            site_id=site_id,
+            url=self.url,
+            name=self.name,
+            category=self.category,
+            kind=self.kind or "list",
+            source=self.source,
+            parent_url=self.parent_url,
+            disclosure_section=self.disclosure_section,
+            status=self.status,
+            pages_walked=self.pages_walked,
+            item_count=len(self.item_urls),
+            placeholder=self.placeholder,
+            pager=self.pager,
+            extractor=self.extractor,
+            truncated=self.truncated,
+        )
+
+
+@dataclass
+class SiteState:
+    unit: UnitConfig
+    site: SiteConfig
+    home_url: str
+    max_pages: int
+    max_depth: int
+    obey_robots: bool
+    pages_requested: set[str] = field(default_factory=set)  # GET as a page (parsed)
+    pages_done: int = 0
+    links_found: int = 0
+    errors: int = 0
+    columns: dict[str, ColumnState] = field(default_factory=dict)
+    home_item: PageItem | None = None
+    home_scripts_pending: int = 0
+    home_script_text: list[str] = field(default_factory=list)
+    home_ok: bool | None = None
+    home_error: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.site.id
+
+    def is_internal(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return host in self.site.host_names
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "pages": self.pages_done,
+            "links": self.links_found,
+            "columns": sum(1 for c in self.columns.values() if c.kind not in (None, "homepage")),
+            "items": sum(len(c.item_urls) for c in self.columns.values() if c.kind != "homepage"),
+            "errors": self.errors,
+        }

@@ -1,0 +1,4 @@
+"""Shared pytest configuration. The database fixtures live in conftest_db.py (tests/ is on sys.path:
+there is no tests/__init__.py, so pytest puts the directory itself there)."""
+
+from conftest_db import *  # noqa: F403

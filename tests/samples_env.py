@@ -1,0 +1,58 @@
+"""Helpers for tests that scan the generated sample sites: serve them on loopback and run
+`govinspect scan` in a child process (a Twisted reactor starts once per process)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import samplesites
+from samplesites.server import SampleServers
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2026, 11, 20)
+
+
+@dataclass
+class SampleEnv:
+    root: Path
+    servers: SampleServers
+    truth: dict[str, Any]
+    registry: Path
+    as_of: dt.date
+
+
+def start_samples(tmp: Path, as_of: dt.date = AS_OF, *, first_octet: int = 3) -> SampleEnv:
+    """Generate and serve the sample sites on 127.0.<first_octet>.N with ephemeral ports, so tests do
+    not collide with a demo running on the default addresses."""
+    bindings = {}
+    for i, site_id in enumerate(sorted(k for k in samplesites.DEFAULT_BINDINGS if k != samplesites.DEAD_SITE_ID)):
+        bindings[site_id] = (f"127.0.{first_octet}.{i + 1}", 0)
+    servers = SampleServers(bindings)
+    root = tmp / "sites"
+    truth = samplesites.generate(root, as_of, servers.base_urls, dead_url=f"http://127.0.{first_octet}.250:9/")
+    servers.start(root)
+    return SampleEnv(root=root, servers=servers, truth=truth, registry=root / "sites.yaml", as_of=as_of)
+
+
+def run_cli(*args: str, timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+    )
+
+
+def scan_args(env: SampleEnv, db_url: str, *extra: str) -> list[str]:
+    return ["scan", "--config", str(env.registry), "--db", db_url, "--as-of", env.as_of.isoformat(),
+            "--no-progress", *extra]
+
+
+def load_truth(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
