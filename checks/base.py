@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import literal, null, select
 from sqlalchemy.orm import Session
 
 from crawler.urls import canonical, url_hash
-from db.models import Column, ColumnItem, Page, ScanRun, SiteScan
+from db.models import Column, ColumnItem, Page, Post, ScanRun, SiteScan
 
 Severity = Literal["veto", "deduct", "notice"]
 
@@ -55,8 +55,8 @@ class Check:
     run: Callable[[CheckContext], Iterable[FindingDraft]]
     # a gate check runs first; the subjects it reports (or marks in ctx.skipped) get no other checks
     gate: bool = False
-    # what it judges: sites (ctx.sites) or new-media accounts (ctx.accounts)
-    subject: Literal["site", "account"] = "site"
+    # what it judges: sites (ctx.sites), new-media accounts (ctx.accounts) or both
+    subjects: tuple[Literal["site", "account"], ...] = ("site",)
     doc: str = ""
 
 
@@ -103,8 +103,8 @@ class CheckContext:
         self._items: dict[str, dict[str, list[ColumnItem]]] = {}
         self._home: dict[str, Page | None] = {}
 
-    def subjects(self, kind: str) -> list[str]:
-        return sorted(sid for sid, s in self.scans.items() if s.subject == kind and sid not in self.skipped)
+    def subjects(self, *kinds: str) -> list[str]:
+        return sorted(sid for sid, s in self.scans.items() if s.subject in kinds and sid not in self.skipped)
 
     @property
     def sites(self) -> list[str]:
@@ -156,12 +156,24 @@ class CheckContext:
 
     def pages(self, site_id: str, kinds: Iterable[str] | None = None) -> Iterator[Any]:
         """The site's fetched pages as light rows (url, kind, status, title, text, meta), streamed:
-        text can be large and the text checks read every page."""
+        text can be large and the text checks read every page. An account's pages are its posts
+        (kind 'post'), so the text checks read sites and accounts alike."""
+        if self.scans[site_id].subject == "account":
+            yield from self.posts(site_id, kinds)
+            return
         stmt = select(Page.url, Page.kind, Page.status, Page.title, Page.text, Page.meta).where(
             Page.run_id == self.run_id, Page.site_id == site_id)
         if kinds is not None:
             stmt = stmt.where(Page.kind.in_(list(kinds)))
         yield from self.session.execute(stmt.order_by(Page.id).execution_options(yield_per=500))
+
+    def posts(self, account_id: str, kinds: Iterable[str] | None = None) -> Iterator[Any]:
+        """An account's posts of this run as page-like rows (kind 'post'), oldest id first."""
+        if kinds is not None and "post" not in kinds:
+            return
+        stmt = select(Post.url, literal("post").label("kind"), literal(200).label("status"), Post.title, Post.text,
+                      null().label("meta")).where(Post.run_id == self.run_id, Post.account_id == account_id)
+        yield from self.session.execute(stmt.order_by(Post.id).execution_options(yield_per=500))
 
 
 def newest_dated(items: Iterable[ColumnItem], *, latest_allowed: dt.date) -> tuple[ColumnItem | None, list[ColumnItem]]:

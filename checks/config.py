@@ -121,6 +121,8 @@ class Scoring(Strict):
 class IndicatorsFile(Strict):
     checks: dict[str, dict[str, Any] | None]
     scoring: Scoring
+    # the checks that judge a light run (the weekly scan of homepages and news columns)
+    light_scan_checks: list[str] = []
 
 
 @dataclass
@@ -134,6 +136,7 @@ class Indicators:
     path: str
     checks: list[LoadedCheck]  # file order, enabled or not
     scoring: Scoring
+    light_scan_checks: tuple[str, ...] = ()
 
     def enabled(self) -> list[LoadedCheck]:
         return [c for c in self.checks if c.config.enabled]
@@ -193,4 +196,8 @@ def load_indicators(path: str | Path | None = None) -> Indicators:
                     loc = ("scoring", kind, i, "match", j, "check")
                     raise ConfigError(path, line_of(data, loc), f"scoring.{kind}[{i}].match[{j}].check",
                                       f"unknown check {m.check!r}")
-    return Indicators(path=str(path), checks=loaded, scoring=top.scoring)
+    for i, check_id in enumerate(top.light_scan_checks):
+        if check_id not in known:
+            raise ConfigError(path, line_of(data, ("light_scan_checks", i)), f"light_scan_checks[{i}]",
+                              f"unknown check {check_id!r}")
+    return Indicators(path=str(path), checks=loaded, scoring=top.scoring, light_scan_checks=tuple(top.light_scan_checks))

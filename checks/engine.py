@@ -11,6 +11,11 @@ Finding lifecycle, keyed by (subject_id, check_id, target):
 - a finding last seen in a newer run than the one being checked is left alone (re-checking an
   old run does not rewrite the present).
 A run whose status is 'failed' issues no findings and no scores.
+
+A light run (kind in db.runs.LIGHT_KINDS: the weekly scan of homepages and news columns) is judged
+only by the checks in `light_scan_checks` (config/indicators.yaml), marks a finding fixed only when
+it re-read the finding's target (a column it did not walk proves nothing), and is not scored: the
+quarter's scores come from full scans.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from checks.base import CheckContext, FindingDraft, iso, quarter_of
 from checks.config import Indicators, load_indicators
 from checks.scoring import result_dict, score_run
 from crawler.urls import url_hash
-from db.models import Finding, ScanRun, utcnow
+from db.models import Column, Finding, LinkResult, Page, ScanRun, utcnow
+from db.runs import LIGHT_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +61,15 @@ def run_checks(session: Session, run_id: int, as_of: dt.date | None = None,
     drafts: dict[tuple[str, str, str], tuple[str, FindingDraft]] = {}
     judged: set[tuple[str, str]] = set()  # (subject, check) pairs the run decided
     enabled = config.enabled()
+    light = run.kind in LIGHT_KINDS
+    if light:
+        enabled = [c for c in enabled if c.check.id in config.light_scan_checks]
+        stats["light"] = True
     ordered = [c for c in enabled if c.check.gate] + [c for c in enabled if not c.check.gate]
     for loaded in ordered:
         check, cfg = loaded.check, loaded.config
         ctx.config = cfg
-        subjects = set(ctx.subjects(check.subject))
+        subjects = set(ctx.subjects(*check.subjects))
         judged.update((sid, check.id) for sid in subjects)
         n = 0
         for d in check.run(ctx):
@@ -73,14 +83,22 @@ def run_checks(session: Session, run_id: int, as_of: dt.date | None = None,
             n += 1
         stats["checks"][check.id] = n
     stats["skipped"] = dict(ctx.skipped)
-    _upsert(session, ctx, drafts, judged, stats)
+    _upsert(session, ctx, drafts, judged, stats, reread=_reread(session, run.id) if light else None)
     session.flush()
     stats["total"] = len(drafts)
     return stats
 
 
+def _reread(session: Session, run_id: int) -> set[str]:
+    """url hashes of everything a run read: its columns, pages and requested URLs."""
+    out: set[str] = set()
+    for model in (Column, Page, LinkResult):
+        out.update(session.scalars(select(model.url_hash).where(model.run_id == run_id)))
+    return out
+
+
 def _upsert(session: Session, ctx: CheckContext, drafts: dict[tuple[str, str, str], tuple[str, FindingDraft]],
-            judged: set[tuple[str, str]], stats: dict[str, Any]) -> None:
+            judged: set[tuple[str, str]], stats: dict[str, Any], reread: set[str] | None = None) -> None:
     run_id = ctx.run_id
     now = utcnow()
     subjects = sorted(ctx.scans)
@@ -127,6 +145,8 @@ def _upsert(session: Session, ctx: CheckContext, drafts: dict[tuple[str, str, st
     for key, f in existing.items():
         if key in drafts or (f.subject_id, f.check_id) not in judged:
             continue
+        if reread is not None and f.target_hash not in reread:
+            continue  # a light run did not look at this target again
         if f.status in ("open", "confirmed") and f.last_seen_run <= run_id:
             f.status, f.status_by, f.status_at = "fixed", SYSTEM, now
             f.status_reason = f"not found in run {run_id}"
@@ -143,7 +163,8 @@ def check_and_score(session: Session, run_id: int, registry: Any = None,
     run = session.get(ScanRun, run_id)
     assert run is not None
     not_assessed = {sid for sid, why in stats["skipped"].items() if why != "site_unreachable"}
-    results = score_run(session, run, config.scoring, not_assessed=not_assessed)
+    # a light run saw too little of each site for a quarter's score (see the module doc)
+    results = [] if run.kind in LIGHT_KINDS else score_run(session, run, config.scoring, not_assessed=not_assessed)
     by_check: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
     for f in session.scalars(select(Finding).where(Finding.last_seen_run == run_id)):

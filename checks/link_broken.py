@@ -13,6 +13,7 @@ allowed networks; too_large: it answered). Soft 404: a LinkResult ok with status
 (internal HTML) is at most `soft_404.max_text_length` characters of text and contains one of
 `soft_404.phrases`. The crawler retries HEAD failures with GET itself, so only final results are
 seen here.
+A new-media account's links are the links inside its posts (Link rows with the account's id).
 Target: the broken URL (absolute). One finding per site and target, every source page in the
 evidence; an external URL linked from several sites gives one finding per site.
 """
@@ -76,7 +77,7 @@ def _soft_404(ctx: CheckContext, cfg: Config) -> dict[str, tuple[LinkResult, str
 
 def run(ctx: CheckContext) -> Iterator[FindingDraft]:
     cfg: Config = ctx.config
-    sites = set(ctx.sites)
+    sites = set(ctx.subjects("site", "account"))  # an account's links are the links inside its posts
     if not sites:
         return
     failed = ctx.session.scalars(
@@ -146,4 +147,4 @@ def _draft(ctx: CheckContext, cfg: Config, site_id: str, res: LinkResult, phrase
     return FindingDraft(site_id, target, url, detail, evidence)
 
 
-CHECK = Check(id="link_broken", config=Config, run=run, doc=__doc__ or "")
+CHECK = Check(id="link_broken", config=Config, run=run, subjects=("site", "account"), doc=__doc__ or "")

@@ -1,4 +1,5 @@
-"""privacy_leak — a published page (or a text attachment the crawler read) exposes personal data:
+"""privacy_leak — a published page (or a text attachment the crawler read, or a new-media post)
+exposes personal data:
 an 18-digit 居民身份证号 whose GB 11643 check digit is valid and whose birth date is a real date
 not after the as-of date (`id_number`), or an 11-digit mobile number 1[3-9]… not part of a
 longer digit run (`mobile`).
@@ -61,7 +62,7 @@ def mask(number: str) -> str:
 
 
 class Config(CheckConfig):
-    page_kinds: list[str] = ["detail", "column", "list", "other"]
+    page_kinds: list[str] = ["detail", "column", "list", "other", "post"]
     kinds: list[Kind] = ["id_number", "mobile"]
     # a number right after one of these labels is an identifier of the document, not of a person
     exclude_labels: list[str] = ["索引号", "文号", "发文字号", "编号"]
@@ -127,7 +128,7 @@ def _snippet_bounds(text: str, start: int, end: int, n: int) -> tuple[int, int]:
 
 def run(ctx: CheckContext) -> Iterator[FindingDraft]:
     cfg: Config = ctx.config
-    for site_id in ctx.sites:
+    for site_id in ctx.subjects("site", "account"):
         hits: dict[str, list[dict[str, Any]]] = {k: [] for k in cfg.kinds}
         counts: dict[str, int] = dict.fromkeys(cfg.kinds, 0)
         pages: dict[str, list[str]] = {k: [] for k in cfg.kinds}
@@ -153,4 +154,4 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
             yield FindingDraft(site_id, kind, first["page"], detail, evidence)
 
 
-CHECK = Check(id="privacy_leak", config=Config, run=run, doc=__doc__ or "")
+CHECK = Check(id="privacy_leak", config=Config, run=run, subjects=("site", "account"), doc=__doc__ or "")

@@ -8,7 +8,8 @@ match is a strong candidate; an inspector still confirms it (indicators.md §2.1
 A wrong form that is part of its own correct form (…常委会 inside …常务委员会 is not) is not matched
 inside the correct form.
 
-Reads: Page.title + Page.text of the site's pages (`page_kinds`).
+Reads: Page.title + Page.text of the site's pages (`page_kinds`), and a new-media account's
+posts (kind `post`).
 Target: the page URL (every wrong form seen on the page in the evidence).
 """
 
@@ -31,7 +32,7 @@ class Word(BaseModel):
 
 
 class Config(CheckConfig):
-    page_kinds: list[str] = ["home", "column", "list", "detail", "other"]
+    page_kinds: list[str] = ["home", "column", "list", "detail", "other", "post"]
     words: list[Word] = Field(min_length=1)
     snippet_chars: int = Field(default=20, ge=0, le=200)
 
@@ -66,7 +67,7 @@ def _inside_correct(text: str, pos: int, word: Word) -> bool:
 def run(ctx: CheckContext) -> Iterator[FindingDraft]:
     cfg: Config = ctx.config
     matcher = Matcher(cfg.words)
-    for site_id in ctx.sites:
+    for site_id in ctx.subjects("site", "account"):
         for page in ctx.pages(site_id, cfg.page_kinds):
             hits: list[dict[str, Any]] = []
             title, body = page.title or "", page.text or ""
@@ -86,4 +87,4 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
             yield FindingDraft(site_id, page.url, page.url, detail, evidence)
 
 
-CHECK = Check(id="serious_error", config=Config, run=run, doc=__doc__ or "")
+CHECK = Check(id="serious_error", config=Config, run=run, subjects=("site", "account"), doc=__doc__ or "")

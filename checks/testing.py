@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from checks.base import CheckContext, FindingDraft
 from crawler.urls import canonical, url_hash
-from db.models import Column, ColumnItem, Link, LinkResult, Page, ScanRun, Site, SiteScan, Unit
+from db.models import Account, Column, ColumnItem, Link, LinkResult, Page, Post, ScanRun, Site, SiteScan, Unit
 
 
 class RunBuilder:
@@ -45,6 +45,31 @@ class RunBuilder:
         self.s.flush()
         self.homes[site_id] = home
         return scan
+
+    def account(self, account_id: str, unit_id: str = "unit1", *, url: str | None = None,
+                platform: str = "weibo", status: str = "completed", error: str | None = None) -> SiteScan:
+        """A new-media account's scan; its home URL is the account URL exactly as configured."""
+        if self.s.get(Unit, unit_id) is None:
+            self.s.add(Unit(id=unit_id, name=f"单位{unit_id}", kind="county"))
+        url = url or f"https://m.weibo.cn/api/container/getIndex?containerid=107603{account_id}"
+        if self.s.get(Account, account_id) is None:
+            self.s.add(Account(id=account_id, unit_id=unit_id, platform=platform, name=f"账号{account_id}", url=url))
+        scan = SiteScan(run_id=self.id, site_id=account_id, unit_id=unit_id, subject="account", status=status,
+                        home_url=url, error=error, stats={})
+        self.s.add(scan)
+        self.s.flush()
+        self.homes[account_id] = url
+        return scan
+
+    def post(self, account_id: str, posted: dt.datetime | dt.date | None, *, text: str = "信息", title: str = "",
+             pinned: bool = False, url: str | None = None) -> Post:
+        self._serial += 1
+        if isinstance(posted, dt.date) and not isinstance(posted, dt.datetime):
+            posted = dt.datetime.combine(posted, dt.time(10, 0))
+        post = Post(run_id=self.id, account_id=account_id, post_id=f"p{self._serial}", posted_at=posted, title=title,
+                    text=text, url=url or f"https://weibo.com/{account_id}/p{self._serial}", pinned=pinned)
+        self.s.add(post)
+        return post
 
     def home(self, site_id: str, *, text: str = "", script_text: str = "", meta: dict[str, Any] | None = None,
              status: int = 200, elapsed_ms: int = 300) -> Page:

@@ -77,16 +77,22 @@ def _iso(value: Any) -> Any:
 
 
 def latest_runs(session: Session) -> dict[str, int]:
-    """subject id -> the newest run in which its scan completed (failed runs never count)."""
+    """subject id -> the newest run in which its scan completed (failed runs never count). Light
+    runs count only for a subject that has no other: a weekly scan re-reads homepages and news
+    columns only, and what it found or fixed is newer than the full run, so it is shown anyway."""
     from db.models import ScanRun, SiteScan
+    from db.runs import LIGHT_KINDS
 
-    rows = session.execute(
-        select(SiteScan.site_id, func.max(SiteScan.run_id))
-        .join(ScanRun, ScanRun.id == SiteScan.run_id)
-        .where(SiteScan.status == "completed", ScanRun.status != "failed")
-        .group_by(SiteScan.site_id)
-    ).all()
-    return {sid: rid for sid, rid in rows}
+    out: dict[str, int] = {}
+    for light in (True, False):
+        stmt = (select(SiteScan.site_id, func.max(SiteScan.run_id))
+                .join(ScanRun, ScanRun.id == SiteScan.run_id)
+                .where(SiteScan.status == "completed", ScanRun.status != "failed")
+                .group_by(SiteScan.site_id))
+        if not light:
+            stmt = stmt.where(ScanRun.kind.not_in(LIGHT_KINDS))
+        out.update({sid: rid for sid, rid in session.execute(stmt)})
+    return out
 
 
 def query_findings(session: Session, *, site: str | None = None, check: str | None = None,
@@ -107,7 +113,8 @@ def query_findings(session: Session, *, site: str | None = None, check: str | No
     out = []
     for f in session.scalars(stmt.order_by(Finding.unit_id, Finding.subject_id, Finding.check_id, Finding.target)):
         run = latest.get(f.subject_id)
-        current = f.last_seen_run == run or (f.status == "fixed" and (f.evidence or {}).get("fixed_in_run") == run)
+        fixed_in = (f.evidence or {}).get("fixed_in_run") or 0
+        current = run is not None and (f.last_seen_run >= run or (f.status == "fixed" and fixed_in >= run))
         if not all_runs and not current:
             continue
         out.append({

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from crawler.runner import ScanError, ScanResult, run_scan
+from crawler.runner import ScanBusyError, ScanError, ScanResult, run_scan
 from crawler.yamlconf import ConfigError
 
 console = Console()
@@ -35,11 +36,35 @@ def print_summary(result: ScanResult, db_url: str) -> None:
         home = "[green]ok" if st.get("home_ok") else f"[red]{st.get('home_error') or 'failed'}"
         table.add_row(sid, home, str(st["pages"]), str(st["links"]), str(st["columns"]), str(st["items"]),
                       str(st["errors"]))
-    console.print(table)
+    if result.site_stats:
+        console.print(table)
+    if result.account_results:
+        accounts = Table(title="New-media accounts")
+        for col in ("account", "platform", "status", "posts", "newest post", "links"):
+            accounts.add_column(col, justify="right" if col in ("posts", "links") else "left")
+        for aid, res in sorted(result.account_results.items()):
+            st = res["stats"]
+            state = "[green]ok" if res["status"] == "completed" else f"[red]{res['error'] or res['status']}"
+            accounts.add_row(aid, st.get("platform", ""), state, str(st.get("posts", 0)), (st.get("newest") or "-")[:16],
+                             str(st.get("links", 0)))
+        console.print(accounts)
     if result.check_summary:
         from crawler.cmd_report import print_check_summary
 
         print_check_summary(console, result.check_summary, db_url)
+
+
+class Kind(StrEnum):
+    """What the run is recorded as; `weekly` is the light scan (homepages and news columns only)."""
+
+    full = "full"
+    weekly = "weekly"
+    single = "single"
+    recheck = "recheck"
+
+
+# exit code when every selected site is being scanned by another run (the scheduler logs it as skipped)
+EXIT_BUSY = 3
 
 
 def scan(
@@ -50,21 +75,32 @@ def scan(
     log_file: Annotated[Path | None, typer.Option("--log-file", help="Write the crawl log here")] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress display (plain log on stderr)")] = False,
     no_checks: Annotated[bool, typer.Option("--no-checks", help="Crawl only; run `govinspect check` later")] = False,
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Run kind (default: single with --site, else full); "
+                                              "weekly = homepages and news columns only")] = None,
+    skip_busy: Annotated[bool, typer.Option("--skip-busy", help="Leave out sites another live run is scanning "
+                                            f"instead of refusing (exit {EXIT_BUSY} if all are busy)")] = False,
 ) -> None:
     """Crawl the configured sites into the database, then run the checks and scores."""
     from db.session import resolve_url
 
     try:
         result = run_scan(config, db_url=db, as_of=_as_of(as_of), site_ids=site or [],
-                          kind="single" if site else "full", progress=not no_progress,
-                          log_file=str(log_file) if log_file else None, run_checks=not no_checks)
+                          kind=kind.value if kind else ("single" if site else "full"), progress=not no_progress,
+                          log_file=str(log_file) if log_file else None, run_checks=not no_checks,
+                          skip_busy=skip_busy)
     except ConfigError as exc:
         err_console.print(f"[red]config error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
+    except ScanBusyError as exc:
+        err_console.print(f"[yellow]busy:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_BUSY) from None
     except ScanError as exc:
         err_console.print(f"[red]scan error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
     print_summary(result, resolve_url(db))
+    if result.skipped_busy:
+        err_console.print("skipped (being scanned by another run): " + ", ".join(
+            f"{sid} (run {rid})" for sid, rid in sorted(result.skipped_busy.items())), highlight=False)
     if result.status != "completed":
         err_console.print(f"[red]scan {result.run_id} {result.status}:[/] {result.error}")
         raise typer.Exit(1)
@@ -76,7 +112,11 @@ def demo(
 ) -> None:
     """Generate the bundled sample government sites, serve them on loopback, scan them, show the
     results and where they are, stop the sites and exit."""
+    import os
+
     import samplesites
+    from samplesites.accounts import DEFAULT_HOST, serve_accounts
+    from samplesites.combined import attach_accounts
     from samplesites.server import SampleServers
 
     day = _as_of(as_of) or dt.date.today()
@@ -95,12 +135,26 @@ def demo(
     except OSError as exc:
         err_console.print(f"[red]cannot serve the sample sites:[/] {exc} (is another demo running?)")
         raise typer.Exit(2) from None
-    with servers:
-        truth = samplesites.generate(sites_dir, day, servers.base_urls, dead_url=f"http://{dead[0]}:{dead[1]}/")
-        servers.start(sites_dir)
-        console.print(f"Serving {len(bindings)} sample sites: " + ", ".join(servers.base_urls.values()))
-        result = run_scan(sites_dir / "sites.yaml", db_url=str(db_path), as_of=day, progress=True,
-                          log_file=str(out / "scan.log"))
+    try:
+        account_server, accounts_truth = serve_accounts(day, DEFAULT_HOST, 8080)
+    except OSError as exc:
+        servers.stop()
+        err_console.print(f"[red]cannot serve the sample accounts:[/] {exc} (is another demo running?)")
+        raise typer.Exit(2) from None
+    try:
+        with servers:
+            site_truth = samplesites.generate(sites_dir, day, servers.base_urls,
+                                              dead_url=f"http://{dead[0]}:{dead[1]}/")
+            truth = attach_accounts(sites_dir, site_truth, accounts_truth)
+            servers.start(sites_dir)
+            console.print(f"Serving {len(bindings)} sample sites: " + ", ".join(servers.base_urls.values()))
+            console.print(f"Serving {len(truth['accounts'])} sample new-media accounts at {account_server.base_url}")
+            # the sample accounts' tokens, as an operator would export them (credentials_env)
+            os.environ.update(truth["credentials"])
+            result = run_scan(sites_dir / "sites.yaml", db_url=str(db_path), as_of=day, progress=True,
+                              log_file=str(out / "scan.log"))
+    finally:
+        account_server.stop()
     print_summary(result, str(db_path))
     console.print()
     console.print("[bold]Where to look[/]")

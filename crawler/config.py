@@ -90,6 +90,35 @@ class UnitConfig(Strict):
     accounts: list[AccountConfig] = []
 
 
+class RenderConfig(Strict):
+    """JavaScript rendering in Chromium (scrapy-playwright). A page is rendered when its site says
+    `render: js`, or (`render: auto`) when a column page's list is empty while its scripts fill it.
+    The browser starts on the first page that needs it; a crawl of static sites never starts one."""
+
+    enabled: bool = True  # false: never start a browser (render: js/auto sites are read statically)
+    # None: Playwright's own Chromium when installed (`playwright install chromium`), else the
+    # system's (/usr/bin/chromium, `apt-get install chromium`)
+    executable_path: str | None = None
+    max_pages: int = Field(default=4, ge=1, le=64)  # browser pages open at once (all sites together)
+    timeout: float = Field(default=20.0, gt=0)  # seconds for a page to load in the browser
+    # after the load event, wait up to this long for the page's own requests (XHR/fetch) to settle
+    idle_timeout: float = Field(default=5.0, ge=0)
+    # resource types the browser never downloads (Playwright names: image, font, media, ...)
+    block_resources: list[str] = ["image", "font", "media"]
+    # JSON responses a rendered page receives are kept (to find the list's API) up to this size
+    max_json_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+
+
+class ScreenshotConfig(Strict):
+    """Evidence screenshots (PNG) of the pages behind column_empty / column_stale / site_unreachable
+    findings, taken while crawling (checks never touch the network) and stored in the database."""
+
+    enabled: bool = True
+    max_bytes: int = Field(default=400_000, ge=10_000)  # a bigger PNG is retaken with a shorter clip
+    width: int = Field(default=1280, ge=320, le=3840)
+    height: int = Field(default=900, ge=240, le=4000)
+
+
 class CrawlConfig(Strict):
     """Crawl-wide defaults; each can be overridden per site where SiteConfig has the field."""
 
@@ -113,6 +142,8 @@ class CrawlConfig(Strict):
     # requested; everything else is recorded as skipped. The demo and tests set 127.0.0.0/8 so a
     # footer link to bszs.conac.cn is never looked up from a sandbox.
     only_networks: list[str] = []
+    render: RenderConfig = RenderConfig()
+    screenshots: ScreenshotConfig = ScreenshotConfig()
 
     @field_validator("only_networks")
     @classmethod
@@ -211,6 +242,12 @@ class ColumnRules(Strict):
             if any(slug in segments for slug in rule.slugs):
                 return rule.section
         return None
+
+    def categorize(self, name: str, url: str = "") -> tuple[str, str | None]:
+        """(category, disclosure section). A column that is one of the 政府信息公开 sub-sections is a
+        disclosure column whatever its name suggests (政府信息公开指南 is not a 办事指南)."""
+        section = self.disclosure_section(name, url)
+        return ("disclosure" if section else self.classify(name)), section
 
 
 def load_column_rules(path: str | Path = DEFAULT_COLUMN_RULES) -> ColumnRules:

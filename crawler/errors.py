@@ -13,10 +13,29 @@ _BY_NAME: list[tuple[tuple[str, ...], str]] = [
     (("CannotResolveHostError", "DNSLookupError", "DNSNotFound", "gaierror"), "dns"),
     (("DownloadConnectionRefusedError", "ConnectionRefusedError", "NoRouteError"), "refused"),
     (("DownloadTimeoutError", "TimeoutError", "TCPTimedOutError", "UserTimeout"), "timeout"),
-    (("SSLError", "TLSError", "CertificateError", "VerificationError"), "tls"),
+    (("SSLError", "TLSError", "CertificateError", "VerificationError", "TLSCertificateError"), "tls"),
+    # Scrapy cancels a download only when the body outgrows DOWNLOAD_MAXSIZE (crawl.max_page_bytes)
+    (("DownloadCancelledError",), "too_large"),
     (("ResponseDataLossError", "ConnectionLost", "ConnectionDone", "ConnectionReset", "ResponseNeverReceived",
       "ResponseFailed", "PotentialDataLoss"), "reset"),
 ]
+
+
+# what an exception that carries no message of its own means, in the words of a finding
+_SILENT = {
+    "ResponseDataLossError": "the connection closed before the whole body arrived",
+    "DownloadCancelledError": "the response is larger than the download size cap (crawl.max_page_bytes)",
+    "ConnectionLost": "the connection was lost",
+    "ConnectionDone": "the server closed the connection without answering",
+}
+
+
+def _message(exc: BaseException) -> str:
+    name = type(exc).__name__
+    text = str(exc).strip()
+    if not text or text in ("[]", "()"):
+        text = _SILENT.get(name, "")
+    return f"{name}: {text}".strip().rstrip(":")
 
 
 def _names(exc: BaseException) -> list[str]:
@@ -36,23 +55,26 @@ def _nested(exc: BaseException) -> list[BaseException]:
 
 
 def classify_exception(exc: BaseException) -> tuple[str, str]:
-    message = f"{type(exc).__name__}: {exc}".strip()
-    if "robots.txt" in str(exc).lower() or "Forbidden by robots.txt" in str(exc):
+    """(error class, message). When a wrapped cause decides the class, the message is the
+    cause's: "TLSCertificateError: certificate has expired ..." says more than its wrapper."""
+    message = _message(exc)
+    text = str(exc).lower()
+    if "forbidden by robots.txt" in text:
         return "robots", "forbidden by robots.txt (not checked)"
-    if "maxsize" in str(exc).lower() or "Cancelling download" in str(exc):
-        return "too_large", message
     # Look at the wrapped causes first: a TLS handshake failure arrives as ResponseNeverReceived.
     for inner in _nested(exc):
-        cls, _ = classify_exception(inner)
+        cls, inner_message = classify_exception(inner)
         if cls not in ("other", "reset"):
-            return cls, message
+            return cls, inner_message
+    # the class names decide before the text, which often quotes the URL ("/ssl/…", "/tls.html")
     names = _names(exc)
-    text = str(exc).lower()
-    if any(k in text for k in ("ssl", "certificate", "tls", "handshake")):
-        return "tls", message
     for keys, cls in _BY_NAME:
         if any(k in names for k in keys):
             return cls, message
+    if "download max size" in text or "maxsize" in text:
+        return "too_large", message
+    if any(k in text for k in ("ssl", "certificate", "tls", "handshake")):
+        return "tls", message
     if "timed out" in text or "timeout" in text:
         return "timeout", message
     if "refused" in text:

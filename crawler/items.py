@@ -116,3 +116,19 @@ class PostItem:
     pinned: bool = False
     source_format: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ScreenshotItem:
+    """A PNG of a page as Chromium showed it (evidence for column_empty / column_stale /
+    site_unreachable); `reason` is empty | stale | unreachable."""
+
+    site_id: str
+    url: str
+    reason: str
+    png: bytes
+    final_url: str = ""
+    status: int | None = None
+    error: str | None = None
+    width: int = 0
+    height: int = 0

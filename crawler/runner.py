@@ -1,4 +1,4 @@
-"""Run one scan: registry -> SiteSpider -> database, then checks and scores.
+"""Run one scan: registry -> SiteSpider + AccountSpider -> database, then checks and scores.
 
 A Twisted reactor runs once per process, so one process runs one scan; the CLI, the scheduler and
 the tests call this (the latter two through a subprocess).
@@ -25,13 +25,21 @@ class ScanError(Exception):
     """The scan as a whole could not run or did not complete; str() says why in one line."""
 
 
+class ScanBusyError(ScanError):
+    """Every selected site is being scanned by another live run; nothing was started."""
+
+
 @dataclass
 class ScanResult:
     run_id: int
     status: str
     site_stats: dict[str, dict[str, Any]] = field(default_factory=dict)
     error: str | None = None
+    # per new-media account: status (completed | failed), error ("<kind>: <reason>"), stats
+    account_results: dict[str, dict[str, Any]] = field(default_factory=dict)
     check_summary: dict[str, Any] | None = None
+    # sites left out because another live run was scanning them (skip_busy): {site id: that run}
+    skipped_busy: dict[str, int] = field(default_factory=dict)
 
 
 def crawl_settings(registry: Registry, *, db_url: str, run_id: int, log_file: str | None,
@@ -79,53 +87,100 @@ def run_scan(
     progress: bool = False,
     log_file: str | None = None,
     run_checks: bool = True,
+    skip_busy: bool = False,
 ) -> ScanResult:
+    """Scan the registry's sites and new-media accounts (or only `site_ids`, which may name either)
+    in one crawl, record the run, then run the checks and scores."""
     from db import runs
     from db.migrate import upgrade
+    from spiders.account import AccountSpider
     from spiders.site import SiteSpider
 
     config_path = Path(config_path or DEFAULT_REGISTRY)
     registry = load_registry(config_path)
-    known = {s.id for _, s in registry.sites()}
+    known_sites = {s.id for _, s in registry.sites()}
+    known_accounts = {a.id for _, a in registry.accounts()}
     site_ids = list(site_ids or [])
-    unknown = [s for s in site_ids if s not in known]
+    unknown = [s for s in site_ids if s not in known_sites | known_accounts]
     if unknown:
-        raise ScanError(f"unknown site id(s) {', '.join(unknown)} in {config_path}")
-    selected = site_ids or sorted(known)
+        raise ScanError(f"unknown site or account id(s) {', '.join(unknown)} in {config_path}")
+    wanted = set(site_ids) or known_sites | known_accounts
+    sites = sorted(wanted & known_sites)
+    # a light scan (weekly) reads homepages and news columns only: no accounts
+    accounts = sorted(wanted & known_accounts) if kind not in runs.LIGHT_KINDS else []
+    if not sites and not accounts:
+        raise ScanError(f"{config_path} lists no site or account to scan")
     as_of = as_of or dt.date.today()
     url = resolve_url(db_url)
     upgrade(url)
     engine = make_engine(url)
-    with session_scope(engine) as session:
-        runs.reap_stale_runs(session)
-        runs.sync_registry(session, registry)
-    with session_scope(engine) as session:
-        run = runs.start_run(session, as_of=as_of, kind=kind, config_path=str(config_path), site_ids=selected)
-        run_id = run.id
+    try:
+        with session_scope(engine) as session:
+            runs.reap_stale_runs(session)
+            runs.sync_registry(session, registry)
+        with session_scope(engine) as session:
+            run = runs.start_run(session, as_of=as_of, kind=kind, config_path=str(config_path),
+                                 site_ids=sites + accounts, skip_busy=skip_busy)
+            run_id = run.id
+            skipped_busy = dict((run.stats or {}).get("skipped_busy", {}))
+    except runs.SiteBusyError as exc:
+        engine.dispose()
+        raise ScanBusyError(f"{exc}; not started (one scan of a site at a time)") from None
+    if skipped_busy:
+        log.warning("run %s: skipping %s, being scanned by another run", run_id,
+                    ", ".join(f"{sid} (run {rid})" for sid, rid in sorted(skipped_busy.items())))
+        sites = [s for s in sites if s not in skipped_busy]
+        accounts = [a for a in accounts if a not in skipped_busy]
 
     settings = crawl_settings(registry, db_url=url, run_id=run_id, log_file=log_file, progress=progress,
-                              site_ids=selected)
+                              site_ids=sites)
     process = CrawlerProcess(settings, install_root_handler=not progress or bool(log_file))
-    crawler = process.create_crawler(SiteSpider)
-    process.crawl(crawler, registry=registry, site_ids=selected, as_of=as_of)
+    site_crawler = account_crawler = None
+    if sites:
+        site_crawler = process.create_crawler(SiteSpider)
+        process.crawl(site_crawler, registry=registry, site_ids=sites, as_of=as_of,
+                      scope="light" if kind in runs.LIGHT_KINDS else "full")
+    if accounts:
+        account_crawler = process.create_crawler(AccountSpider)
+        process.crawl(account_crawler, registry=registry, account_ids=accounts, as_of=as_of)
     process.start()
 
-    spider: SiteSpider | None = crawler.spider  # type: ignore[assignment]
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    reason = stats.get("finish_reason", "")
+    problems: list[str] = []
+    crawl_stats: dict[str, Any] = {"requests": 0, "responses": 0, "items": 0, "finish_reasons": {}}
+    for name, crawler in (("sites", site_crawler), ("accounts", account_crawler)):
+        if crawler is None:
+            continue
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        reason = stats.get("finish_reason", "")
+        crawl_stats["finish_reasons"][name] = reason
+        crawl_stats["requests"] += stats.get("downloader/request_count", 0)
+        crawl_stats["responses"] += stats.get("downloader/response_count", 0)
+        crawl_stats["items"] += stats.get("item_scraped_count", 0)
+        if reason != "finished":
+            problems.append(f"{name} crawl ended: {reason or 'unknown reason'}")
+        if stats.get("govinspect/db/error"):
+            # the pipeline could not write: what the crawl saw is not all in the database
+            problems.append(f"database error while writing the {name}: {stats['govinspect/db/error']}")
+
+    site_spider: Any = site_crawler.spider if site_crawler else None
+    account_spider: Any = account_crawler.spider if account_crawler else None
     site_stats = {sid: st.stats() | {"home_ok": st.home_ok, "home_error": st.home_error}
-                  for sid, st in (spider.states.items() if spider else [])}
-    status = "completed" if reason == "finished" else "failed"
-    error = None if status == "completed" else f"crawl ended: {reason or 'unknown reason'}"
+                  for sid, st in (site_spider.states.items() if site_spider else [])}
+    account_results = account_spider.account_results() if account_spider else {}
+    status = "failed" if problems else "completed"
+    error = "; ".join(problems) or None
     with session_scope(engine) as session:
         for sid, st in site_stats.items():
-            runs.finish_site_scan(session, run_id, sid, status="completed" if status == "completed" else "failed",
-                                  error=st.get("home_error"), stats=st)
-        runs.finish_run(session, run_id, status=status, error=error,
-                        stats={"finish_reason": reason, "requests": stats.get("downloader/request_count", 0),
-                               "responses": stats.get("downloader/response_count", 0),
-                               "items": stats.get("item_scraped_count", 0)})
-    result = ScanResult(run_id=run_id, status=status, site_stats=site_stats, error=error)
+            runs.finish_site_scan(session, run_id, sid, status=status, error=st.get("home_error"), stats=st)
+        for aid, res in account_results.items():
+            # an account still `running` was cut off by the end of the crawl
+            account_status = res["status"] if res["status"] != "running" and status == "completed" else "failed"
+            account_error = res["error"] or (None if account_status == "completed" else error or "crawl ended early")
+            runs.finish_site_scan(session, run_id, aid, status=account_status, error=account_error,
+                                  stats=res["stats"])
+        runs.finish_run(session, run_id, status=status, error=error, stats=crawl_stats)
+    result = ScanResult(run_id=run_id, status=status, site_stats=site_stats, error=error,
+                        account_results=account_results, skipped_busy=skipped_busy)
     if run_checks and status == "completed":
         from checks.engine import check_and_score
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -256,6 +257,31 @@ class ColumnItem(Base):
     list_page_url: Mapped[str] = mapped_column(URL, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)  # order on the column's pages
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Screenshot(Base):
+    """A PNG of a page as Chromium showed it during a run: evidence for a column_empty,
+    column_stale or site_unreachable finding (whose evidence names it by `screenshot_id`). Kept in
+    the database, not on a worker's disk, so every worker and the review UI see the same evidence."""
+
+    __tablename__ = "screenshots"
+    __table_args__ = (UniqueConstraint("run_id", "site_id", "url_hash", name="uq_screenshot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(URL)  # the page asked for (a column's URL, the homepage)
+    url_hash: Mapped[str] = mapped_column(String(40))
+    final_url: Mapped[str] = mapped_column(URL, default="")  # where the browser ended up
+    # why it was taken: empty | stale (a column's list at crawl time) | unreachable (homepage)
+    reason: Mapped[str] = mapped_column(String(20))
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)  # HTTP status the browser saw
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)  # the navigation error, if any
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    size: Mapped[int] = mapped_column(Integer, default=0)  # bytes of png
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Post(Base):

@@ -28,6 +28,12 @@ from db.session import SQLITE_IMMEDIATE
 
 STALE_AFTER = dt.timedelta(minutes=5)
 FINISHED = ("completed", "incomplete", "failed")
+# Run kinds whose crawl reads only part of each site (homepage and news columns, spider scope
+# "light"): only some checks judge them, they mark fixed only what they re-read, and they are not
+# scored (config/indicators.yaml light_scan_checks; checks/engine.py).
+LIGHT_KINDS = ("weekly",)
+# Run kinds that read whole sites: what a quarter's inspection is made of.
+FULL_KINDS = ("full", "single", "recheck")
 # arbitrary constant naming "the run registry" among PostgreSQL advisory locks ("govi" in ASCII)
 _PG_LOCK_KEY = 0x676F7669
 
@@ -134,16 +140,17 @@ def _subjects(session: Session, site_ids: Iterable[str]) -> dict[str, tuple[str,
 
 
 def _claim(session: Session, run: ScanRun, site_ids: Sequence[str], now: dt.datetime,
-           stale_after: dt.timedelta) -> None:
-    """Inside a write transaction: refuse sites busy in another live run, then add this run's
-    'running' site scans."""
+           stale_after: dt.timedelta, skip_busy: bool = False) -> dict[str, int]:
+    """Inside a write transaction: refuse sites busy in another live run (or, with `skip_busy`,
+    leave them out: SiteBusyError only when every one is busy), then add this run's 'running'
+    site scans. Returns the busy sites left out: {site id: the run scanning it}."""
     _reap(session, now, stale_after)
     ids = list(dict.fromkeys(site_ids))
     subjects = _subjects(session, ids)
     unknown = [s for s in ids if s not in subjects]
     if unknown:
         raise KeyError(f"unknown site/account id(s) {', '.join(unknown)}: sync the registry first")
-    busy = session.execute(
+    busy_rows = session.execute(
         select(SiteScan.site_id, ScanRun.id, ScanRun.owner)
         .join(ScanRun, SiteScan.run_id == ScanRun.id)
         .where(
@@ -153,9 +160,12 @@ def _claim(session: Session, run: ScanRun, site_ids: Sequence[str], now: dt.date
             ScanRun.id != run.id,
         )
         .order_by(ScanRun.id)
-    ).first()
-    if busy is not None:
+    ).all()
+    if busy_rows and (not skip_busy or {r.site_id for r in busy_rows} >= set(ids)):
+        busy = busy_rows[0]
         raise SiteBusyError(busy.site_id, busy.id, busy.owner)
+    skipped = {r.site_id: r.id for r in busy_rows}
+    ids = [s for s in ids if s not in skipped]
     have = set(session.scalars(select(SiteScan.site_id).where(SiteScan.run_id == run.id, SiteScan.site_id.in_(ids))))
     for sid in ids:
         if sid in have:
@@ -164,6 +174,7 @@ def _claim(session: Session, run: ScanRun, site_ids: Sequence[str], now: dt.date
         session.add(SiteScan(run_id=run.id, site_id=sid, unit_id=unit_id, subject=subject, status="running",
                              started_at=now))
     session.flush()
+    return skipped
 
 
 def start_run(
@@ -174,11 +185,14 @@ def start_run(
     site_ids: Sequence[str] = (),
     *,
     stale_after: dt.timedelta = STALE_AFTER,
+    skip_busy: bool = False,
 ) -> ScanRun:
     """Create a 'running' run owned by this process and claim its sites (site scans 'running').
 
     Dead runs are reaped first; a site still claimed by a live run raises SiteBusyError and
-    nothing is written. Ids must be in the registry tables (sync_registry) — KeyError otherwise."""
+    nothing is written — unless `skip_busy` (scheduled scans): then busy sites are left out and
+    listed in run.stats["skipped_busy"] ({site id: run id}), and only a run left with no site at
+    all raises. Ids must be in the registry tables (sync_registry) — KeyError otherwise."""
     _write_transaction(session)
     try:
         now = utcnow()
@@ -186,7 +200,9 @@ def start_run(
                       owner=this_owner(), config_path=config_path, stats={})
         session.add(run)
         session.flush()
-        _claim(session, run, site_ids, now, stale_after)
+        skipped = _claim(session, run, site_ids, now, stale_after, skip_busy)
+        if skipped:
+            run.stats = {"skipped_busy": skipped}
     except BaseException:
         session.rollback()
         raise

@@ -22,10 +22,11 @@ from crawler.items import (
     LinkResultItem,
     PageItem,
     PostItem,
+    ScreenshotItem,
     SiteScanItem,
 )
 from crawler.urls import url_hash
-from db.models import Column, ColumnItem, Link, LinkResult, Page, Post, ScanRun, SiteScan, utcnow
+from db.models import Column, ColumnItem, Link, LinkResult, Page, Post, ScanRun, Screenshot, SiteScan, utcnow
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,13 @@ COLUMNS = Target(Column.__table__, ("run_id", "site_id", "url_hash"), replace=Tr
 COLUMN_ITEMS = Target(ColumnItem.__table__, ("run_id", "site_id", "column_hash", "url_hash"), replace=False)  # type: ignore[arg-type]
 # a post re-read later (edited, pinned since) replaces the earlier record
 POSTS = Target(Post.__table__, ("run_id", "account_id", "post_id"), replace=True)  # type: ignore[arg-type]
-TARGETS = (PAGES, LINKS, LINK_RESULTS, COLUMNS, COLUMN_ITEMS, POSTS)
+# a page shot again in the same run (a column found empty, then rendered) keeps the last picture
+SCREENSHOTS = Target(Screenshot.__table__, ("run_id", "site_id", "url_hash"), replace=True)  # type: ignore[arg-type]
+TARGETS = (PAGES, LINKS, LINK_RESULTS, COLUMNS, COLUMN_ITEMS, POSTS, SCREENSHOTS)
 SITE_SCAN_FINISHED = ("completed", "incomplete", "failed")
 
-ITEM_TYPES = (PageItem, LinkItem, LinkResultItem, ColumnRecord, ColumnItemRecord, PostItem, SiteScanItem)
+ITEM_TYPES = (PageItem, LinkItem, LinkResultItem, ColumnRecord, ColumnItemRecord, PostItem, SiteScanItem,
+              ScreenshotItem)
 
 
 class RunNotRunning(RuntimeError):
@@ -96,6 +100,10 @@ def _to_row(item: Any, run_id: int) -> tuple[Target, dict[str, Any]] | None:
         row = dataclasses.asdict(item)
         row.update(run_id=run_id)
         return POSTS, row
+    if isinstance(item, ScreenshotItem):
+        row = dataclasses.asdict(item)
+        row.update(run_id=run_id, url_hash=url_hash(item.url), size=len(item.png), taken_at=utcnow())
+        return SCREENSHOTS, row
     return None
 
 

@@ -24,10 +24,9 @@ from crawler.urls import canonical
 from samplesites.truth import ATTACHMENT_EXTS, SiteTruth, is_article_like, is_column_like
 
 NON_PAGE_EXTS = (".jpg", ".jpeg", ".png", ".gif", ".ico", ".css", ".js", ".bmp", ".svg")
-# CONTRACT: a column's category comes from config `categories` alone, so 政府信息公开指南 is
-# "service" and 法定主动公开内容 "other". Set True if the contract adopts "a column with a
-# disclosure_section is category disclosure" (what spiders/site.py does today).
-SECTION_MEANS_DISCLOSURE_CATEGORY = False
+# A column that is a 政府信息公开 sub-section is category "disclosure" whatever its name says
+# (ColumnRules.categorize): 政府信息公开指南 is not a 办事指南.
+SECTION_MEANS_DISCLOSURE_CATEGORY = True
 
 
 def esc(text: str) -> str:

@@ -59,9 +59,18 @@ class SiteSpider(scrapy.Spider):
         site_ids: list[str] | str | None = None,
         as_of: dt.date | str | None = None,
         column_rules: ColumnRules | str | None = None,
+        scope: str = "full",
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
+        if scope not in ("full", "light"):
+            raise ValueError(f"scope must be full or light, not {scope!r}")
+        # light (the weekly scan): the homepage and the news columns with their list pages only —
+        # no detail pages, no link checks, no other columns — enough for staleness between the
+        # quarter's full scans. A homepage with no dated item (navigation only) gets all its
+        # first-level columns walked, since those then decide 首页不更新.
+        self.light = scope == "light"
+        self.nav_only: set[str] = set()  # light scope: sites whose homepage shows no dated item
         self.registry = registry if isinstance(registry, Registry) else load_registry(registry) if registry else load_registry()
         self.rules = column_rules if isinstance(column_rules, ColumnRules) else (
             load_column_rules(column_rules) if column_rules else load_column_rules()
@@ -103,10 +112,12 @@ class SiteSpider(scrapy.Spider):
             for col in state.site.columns:
                 url = canonical(col.url)
                 if url not in state.columns:
+                    category, section = self.rules.categorize(col.name, url)
+                    if self.light and (col.category or category) != "news":
+                        continue
                     state.columns[url] = ColumnState(
-                        url=url, name=col.name, category=col.category or self.rules.classify(col.name),
-                        source="config", parent_url=None,
-                        disclosure_section=self.rules.disclosure_section(col.name, url),
+                        url=url, name=col.name, category=col.category or category,
+                        source="config", parent_url=None, disclosure_section=section,
                     )
                     state.pages_requested.add(url)
                     yield self._request(state, url, "column", depth=1, column=url)
@@ -307,7 +318,7 @@ class SiteSpider(scrapy.Spider):
 
         links = extract_links(sel, response.url)
         on_home = kind == "home"
-        for link in links:
+        for link in links if not self.light else ():
             internal = state.is_internal(link.url)
             state.links_found += 1
             yield LinkItem(
@@ -321,7 +332,7 @@ class SiteSpider(scrapy.Spider):
         elif kind in ("column", "list") and column_url in state.columns:
             yield from self._parse_column_page(state, response, kind, depth, column_url)
 
-        for link in links:
+        for link in links if not self.light else ():
             yield from self._follow(state, link.url, link.tag, depth + 1, from_home=on_home)
 
         if kind == "home" and state.home_scripts_pending == 0:
@@ -388,6 +399,8 @@ class SiteSpider(scrapy.Spider):
             )
         hcol.pages_walked = 1
         yield hcol.record(state.id)
+        if self.light and not any(e.published for e in entries):
+            self.nav_only.add(state.id)
         for cand in column_candidates(sel, response.url, state.is_internal, self.rules, homepage=True,
                                       home_url=home):
             in_disclosure = any(n in cand.name for n in self.rules.disclosure_hub)
@@ -402,10 +415,9 @@ class SiteSpider(scrapy.Spider):
         url = canonical(url)
         if url == state.home_url or url in state.columns or not state.is_internal(url):
             return
-        section = self.rules.disclosure_section(name, url)
-        category = self.rules.classify(name)
-        if section:
-            category = "disclosure"
+        category, section = self.rules.categorize(name, url)
+        if self.light and category != "news" and not (parent is None and state.id in self.nav_only):
+            return
         col = ColumnState(url=url, name=name, category=category, source=source, parent_url=parent,
                           disclosure_section=section, depth=depth, under_disclosure=under_disclosure or bool(section))
         state.columns[url] = col
@@ -443,8 +455,8 @@ class SiteSpider(scrapy.Spider):
                 published=entry.published, date_text=entry.date_text, date_source=entry.date_source,
                 list_page_url=url, position=col.position, pinned=entry.pinned,
             )
-            if state.is_internal(entry.url) and entry.url not in state.pages_requested and is_article_like(entry.url) \
-                    and not is_attachment(entry.url) and len(state.pages_requested) < state.max_pages:
+            if not self.light and state.is_internal(entry.url) and entry.url not in state.pages_requested \
+                    and is_article_like(entry.url) and not is_attachment(entry.url) and len(state.pages_requested) < state.max_pages:
                 state.pages_requested.add(entry.url)
                 yield self._request(state, entry.url, "detail", depth=depth + 1)
         if result.placeholder and not col.placeholder:

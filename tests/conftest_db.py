@@ -41,6 +41,7 @@ __all__ = [
     "read_lines_until",
     "run_status",
     "sqlite_integrity",
+    "sqlite_session",
     "sqlite_url",
 ]
 
@@ -99,6 +100,17 @@ def _upgraded(url: str) -> str:
 @pytest.fixture
 def sqlite_url(tmp_path: Any) -> str:
     return _upgraded(f"sqlite:///{tmp_path / 'govinspect-test.db'}")
+
+
+@pytest.fixture
+def sqlite_session(sqlite_url: str) -> Iterator[Any]:
+    """A session on an upgraded SQLite database, for tests that write rows straight in."""
+    from db.session import make_engine, session_factory
+
+    engine = make_engine(sqlite_url)
+    with session_factory(engine)() as s:
+        yield s
+    engine.dispose()
 
 
 @pytest.fixture

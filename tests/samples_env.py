@@ -26,11 +26,23 @@ class SampleEnv:
     truth: dict[str, Any]
     registry: Path
     as_of: dt.date
+    account_server: Any = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What a scan's environment needs (the sample accounts' credentials_env)."""
+        return dict(self.truth.get("credentials", {}))
+
+    def stop(self) -> None:
+        self.servers.stop()
+        if self.account_server is not None:
+            self.account_server.stop()
 
 
-def start_samples(tmp: Path, as_of: dt.date = AS_OF, *, first_octet: int = 3) -> SampleEnv:
+def start_samples(tmp: Path, as_of: dt.date = AS_OF, *, first_octet: int = 3, accounts: bool = False) -> SampleEnv:
     """Generate and serve the sample sites on 127.0.<first_octet>.N with ephemeral ports, so tests do
-    not collide with a demo running on the default addresses."""
+    not collide with a demo running on the default addresses. With `accounts`, the sample new-media
+    accounts too (on 127.0.<first_octet>.200), in the same registry and truth."""
     bindings = {}
     for i, site_id in enumerate(sorted(k for k in samplesites.DEFAULT_BINDINGS if k != samplesites.DEAD_SITE_ID)):
         bindings[site_id] = (f"127.0.{first_octet}.{i + 1}", 0)
@@ -38,7 +50,15 @@ def start_samples(tmp: Path, as_of: dt.date = AS_OF, *, first_octet: int = 3) ->
     root = tmp / "sites"
     truth = samplesites.generate(root, as_of, servers.base_urls, dead_url=f"http://127.0.{first_octet}.250:9/")
     servers.start(root)
-    return SampleEnv(root=root, servers=servers, truth=truth, registry=root / "sites.yaml", as_of=as_of)
+    account_server = None
+    if accounts:
+        from samplesites.accounts import serve_accounts
+        from samplesites.combined import attach_accounts
+
+        account_server, accounts_truth = serve_accounts(as_of, f"127.0.{first_octet}.200", 0)
+        truth = attach_accounts(root, truth, accounts_truth)
+    return SampleEnv(root=root, servers=servers, truth=truth, registry=root / "sites.yaml", as_of=as_of,
+                     account_server=account_server)
 
 
 def run_cli(*args: str, timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

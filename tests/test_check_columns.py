@@ -10,17 +10,13 @@ from sqlalchemy.orm import Session
 
 from checks.base import months_before
 from checks.testing import RunBuilder, drafts_of
-from db.session import make_engine, session_factory
 
 AS_OF = dt.date(2026, 11, 20)
 
 
 @pytest.fixture
-def session(sqlite_url: str):  # conftest_db: an upgraded SQLite database
-    engine = make_engine(sqlite_url)
-    with session_factory(engine)() as s:
-        yield s
-    engine.dispose()
+def session(sqlite_session: Session) -> Session:  # conftest_db: on an upgraded SQLite database
+    return sqlite_session
 
 
 @pytest.fixture

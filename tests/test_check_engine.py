@@ -209,7 +209,7 @@ def test_adding_a_check_is_a_module_and_a_config_entry(tmp_path: Path, monkeypat
     monkeypatch.setattr(checks, "__path__", [*checks.__path__, str(pkg)])
     base = Path(load_indicators().path).read_text(encoding="utf-8")
     cfg = tmp_path / "indicators.yaml"
-    cfg.write_text(base.replace("\nscoring:", "\n  title_missing:\n    severity: notice\n    min_length: 2\n\nscoring:"),
+    cfg.write_text(base.replace("\nchecks:\n", "\nchecks:\n  title_missing:\n    severity: notice\n    min_length: 2\n", 1),
                    encoding="utf-8")
     rb = RunBuilder(session, AS_OF)
     healthy_site(rb, "a")
@@ -281,16 +281,18 @@ def test_account_checks_plug_in_and_accounts_are_pass_fail(tmp_path: Path, monke
                     yield FindingDraft(aid, "posts", "https://weibo.example/wb-quiet", "两周内无更新",
                                        subject="account")
 
-        CHECK = Check(id="account_quiet", config=Config, run=run, subject="account", doc=__doc__)
+        CHECK = Check(id="account_quiet", config=Config, run=run, subjects=("account",), doc=__doc__)
     '''), encoding="utf-8")
     monkeypatch.setattr(checks, "__path__", [*checks.__path__, str(pkg)])
     base = Path(load_indicators().path).read_text(encoding="utf-8")
     cfg = tmp_path / "indicators.yaml"
-    cfg.write_text(base.replace("\nscoring:", "\n  account_quiet:\n    severity: veto\n\nscoring:"), encoding="utf-8")
+    cfg.write_text(base.replace("\nchecks:\n", "\nchecks:\n  account_quiet:\n    severity: veto\n", 1), encoding="utf-8")
     rb = RunBuilder(session, AS_OF)
     healthy_site(rb, "site-a", "u1")
-    rb.site("wb-quiet", "u1", subject="account")
-    rb.site("wx-ok", "u2", subject="account")
+    rb.account("wb-quiet", "u1")
+    rb.account("wx-ok", "u2")
+    for aid in ("wb-quiet", "wx-ok"):  # fresh for the real account checks; only the stand-in speaks
+        rb.post(aid, rb.days_ago(1))
     rb.done()
     summary = check_and_score(session, rb.id, None, str(cfg))
     session.commit()

@@ -10,18 +10,14 @@ import pytest
 from sqlalchemy.orm import Session
 
 from checks.testing import RunBuilder, drafts_of
-from db.session import make_engine, session_factory
 
 AS_OF = dt.date(2026, 11, 20)
 SOFT_404_TEXT = "您访问的页面不存在 该页面可能已被删除、更名或暂时不可用。"
 
 
 @pytest.fixture
-def session(sqlite_url: str):  # conftest_db: an upgraded SQLite database
-    engine = make_engine(sqlite_url)
-    with session_factory(engine)() as s:
-        yield s
-    engine.dispose()
+def session(sqlite_session: Session) -> Session:  # conftest_db: on an upgraded SQLite database
+    return sqlite_session
 
 
 def by_target(drafts):

@@ -20,13 +20,13 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Any:
     tmp = tmp_path_factory.mktemp("checks_e2e")
-    env: SampleEnv = start_samples(tmp, first_octet=6)
+    env: SampleEnv = start_samples(tmp, first_octet=8, accounts=True)
     try:
         db = str(tmp / "checks.db")
-        proc = run_cli(*scan_args(env, db))
+        proc = run_cli(*scan_args(env, db), env=env.env)
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
     finally:
-        env.servers.stop()
+        env.stop()
     engine = make_engine(db)
     session = session_factory(engine)()
     yield env, db, session
@@ -51,7 +51,13 @@ def test_every_scanned_site_and_unit_is_scored(scanned: Any) -> None:
     scores = {(s.subject, s.subject_id): s for s in session.scalars(select(Score))}
     sites = set(env.truth["sites"])
     assert {sid for subject, sid in scores if subject == "site"} == sites
-    assert {sid for subject, sid in scores if subject == "unit"} == {s["unit"] for s in env.truth["sites"].values()}
+    readable = {aid for aid, a in env.truth["accounts"].items() if a["status"] == "completed"}
+    assert {sid for subject, sid in scores if subject == "account"} == readable
+    units = {s["unit"] for s in env.truth["sites"].values()} | {a["unit_id"] for a in env.truth["accounts"].values()}
+    assert {sid for subject, sid in scores if subject == "unit"} == units
+    stale_accounts = {f["site"] for f in env.truth["findings"] if f["check"] in ("account_stale", "account_empty")}
+    assert stale_accounts and all(not scores[("account", a)].passed for a in stale_accounts)
+    assert all(scores[("account", a)].passed for a in readable - stale_accounts)
     vetoed = {sid for (subject, sid), s in scores.items() if subject == "site" and s.vetoes}
     planted_vetoes = {t["site"] for t in env.truth["findings"]
                       if t["check"] in ("site_unreachable", "homepage_stale", "serious_error")}

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from checks.privacy_leak import id_check_char, mask, valid_id_number
 from checks.serious_error import Matcher, Word
 from checks.testing import RunBuilder, drafts_of
-from db.session import make_engine, session_factory
 
 AS_OF = dt.date(2026, 11, 20)
 
@@ -32,11 +31,8 @@ ACCOUNT_20 = "26105016" + MOBILE + "0"
 
 
 @pytest.fixture
-def session(sqlite_url: str):  # conftest_db: an upgraded SQLite database
-    engine = make_engine(sqlite_url)
-    with session_factory(engine)() as s:
-        yield s
-    engine.dispose()
+def session(sqlite_session: Session) -> Session:  # conftest_db: on an upgraded SQLite database
+    return sqlite_session
 
 
 @pytest.fixture

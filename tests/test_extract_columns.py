@@ -115,3 +115,10 @@ def test_classify_page():
     assert classify_page(ListResult(entries=[]), PagerResult(), two) == "hub"
     assert classify_page(ListResult(entries=[]), PagerResult(), two[:1]) == "page"
     assert classify_page(None, None, []) == "page"
+
+
+def test_disclosure_sub_sections_are_disclosure_columns_whatever_their_name() -> None:
+    rules = RULES
+    assert rules.categorize("政府信息公开指南", "/zfxxgk/zfxxgkzn/") == ("disclosure", "guide")
+    assert rules.categorize("办事指南", "/bszn/") == ("service", None)
+    assert rules.categorize("通知公告", "/tzgg/") == ("notice", None)

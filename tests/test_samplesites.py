@@ -127,8 +127,7 @@ def test_columns_follow_the_column_rules(served) -> None:
     rules = load_column_rules()
     for site in truth["sites"].values():
         for col in site["columns"]:
-            assert rules.classify(col["name"]) == col["category"], col
-            assert rules.disclosure_section(col["name"], col["url"]) == col["disclosure_section"], col
+            assert rules.categorize(col["name"], col["url"]) == (col["category"], col["disclosure_section"]), col
             if col["kind"] != "list":
                 assert col["items"] == [] and col["pages"] == 1
 

@@ -27,11 +27,18 @@ def _url() -> str:
     return resolve_url(config.attributes.get("url") or context.get_x_argument(as_dictionary=True).get("db"))
 
 
+def _include_name(name: str | None, type_: str, _parents: dict) -> bool:
+    # the scheduler's job store (scheduler.py) is APScheduler's own table in the same database,
+    # created by APScheduler; autogenerate must not propose dropping it
+    return not (type_ == "table" and (name or "").startswith("apscheduler_"))
+
+
 def _configure(connection: Connection) -> None:
     sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_name=_include_name,
         compare_type=True,
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=sqlite,

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from parsel import Selector
 
@@ -171,3 +173,97 @@ def jpage_params(html_text: str, unitid: str | None = None) -> dict[str, Any]:
             out[key] = values
             break
     return out
+
+
+# --- jpage paging through the data proxy ------------------------------------------------------
+
+DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
+# the form jpage posts (its ajaxParam), in the order real pages send it, with jpage's defaults
+FORM_KEYS = ("col", "appid", "webid", "path", "columnid", "sourceContentType", "unitid", "webname",
+             "permissiontype")
+FORM_DEFAULTS = {"col": "1", "appid": "1", "path": "/", "sourceContentType": "1", "permissiontype": "0"}
+
+
+@dataclass(frozen=True)
+class ProxyCall:
+    """One POST to the data proxy: records start..end of the column, `per` to a page."""
+
+    url: str  # proxy URL with ?startrecord=…&endrecord=…&perpage=…
+    body: str  # the urlencoded form (columnid, unitid, webid, ...)
+    start: int
+    end: int
+    per: int
+
+
+@dataclass(frozen=True)
+class ProxyPlan:
+    proxy: str  # absolute proxy URL without query
+    form: dict[str, str]
+    per: int  # records per displayed page
+    step: int  # records per proxy call (perPage x groupSize, what jpage asks for at once)
+    total: int | None  # declared record count (None: unknown, page until a call comes back short)
+
+    def call(self, start: int) -> ProxyCall:
+        end = start + self.step - 1
+        if self.total is not None:
+            end = min(end, self.total)
+        query = urlencode({"startrecord": start, "endrecord": end, "perpage": self.per})
+        return ProxyCall(f"{self.proxy}?{query}", urlencode(self.form, quote_via=quote), start, end, self.per)
+
+    def calls_after(self, have: int, cap: int) -> list[ProxyCall]:
+        """The calls for records have+1 .. total (at most `cap`); with no total, the next one."""
+        if self.total is None:
+            return [self.call(have + 1)][:cap]
+        out = []
+        start = have + 1
+        while start <= self.total and len(out) < cap:
+            out.append(self.call(start))
+            start += self.step
+        return out
+
+
+def _str(value: Any) -> str:
+    return str(value).strip()
+
+
+def proxy_plan(meta: dict[str, Any], page_url: str) -> ProxyPlan | None:
+    """How jpage pages this column, from the datastore extractor's meta (jpage call, `param_…`
+    variable, datastore totalrecord, nextgroup link); None when the column or unit id is unknown
+    (nothing to ask the proxy for)."""
+    jpage = meta.get("jpage") or {}
+    param = meta.get("param") or {}
+    from_next: dict[str, str] = {}
+    nextgroup = meta.get("nextgroup")
+    if nextgroup:
+        from_next = dict(parse_qsl(urlsplit(nextgroup).query, keep_blank_values=True))
+    form: dict[str, str] = {}
+    for key in FORM_KEYS:
+        for source in (param, jpage, from_next):
+            if source.get(key) not in (None, ""):
+                form[key] = _str(source[key])
+                break
+        else:
+            if key in FORM_DEFAULTS:
+                form[key] = FORM_DEFAULTS[key]
+    if not form.get("columnid") or not form.get("unitid"):
+        return None
+    proxy = jpage.get("proxyUrl") or jpage.get("baseUrl")
+    if not proxy and nextgroup:
+        proxy = urlsplit(nextgroup).path
+    proxy_url = Resolver(page_url)(_str(proxy or DEFAULT_PROXY).split("?", 1)[0])
+    if proxy_url is None:
+        return None
+    per = _positive(jpage.get("perPage")) or _positive(param.get("perpage")) or 15
+    group = _positive(jpage.get("groupSize")) or 3
+    total = _positive(jpage.get("totalRecord"), zero=True)
+    if total is None:
+        total = meta.get("totalrecord")
+    return ProxyPlan(proxy_url, form, per, per * group, total)
+
+
+def _positive(value: Any, *, zero: bool = False) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value > 0 or (zero and value == 0) else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return _positive(int(value.strip()), zero=zero)
+    return None

@@ -1,0 +1,264 @@
+"""Availability probes (站点无法访问, indicators.md §2.2): fetch a homepage once with a hard
+deadline, store the outcome as a Probe row, and summarise a window of stored probes.
+
+The fetch is a plain stdlib HTTP client (http.client) rather than Scrapy: a probe runs in a
+scheduler thread many times a day, and a Twisted reactor cannot be restarted per probe. Using
+http.client directly (not urllib) lets the deadline cover the whole visit — connect, every
+redirect hop and the body — because the socket timeout is reset to the time left before each
+step; the indicator counts a page that is not open by 15 s as a failure.
+
+Outcome classes (Probe.error_class): None (ok) | http (status >= 400) | timeout (not open by the
+deadline) | slow (open, but at or after `slow_s`) | dns | refused | tls | reset | redirect_loop |
+too_many_redirects | empty (no body) | placeholder (a short 升级改版中-style page) | skipped
+(outside the allowed networks; not stored as a probe) | other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import socket
+import ssl
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Probe, utcnow
+
+REDIRECTS = {301, 302, 303, 307, 308}
+DEFAULT_UA = "govinspect/0.1 (government website availability probe)"
+_CHUNK = 64 * 1024
+
+
+class _Deadline(Exception):
+    pass
+
+
+@dataclass
+class FetchResult:
+    url: str
+    at: dt.datetime  # start of the visit, naive UTC like every stored time
+    ok: bool
+    status: int | None
+    elapsed_ms: int
+    error_class: str | None = None
+    error: str | None = None
+    final_url: str = ""
+    chain: list[dict[str, Any]] = field(default_factory=list)  # redirect hops [{url, status}]
+    content_type: str = ""
+    body: bytes = b""
+
+    def text(self) -> str:
+        """The body decoded (declared charset, else UTF-8, else GB18030 as Chinese sites use)."""
+        charset = ""
+        for part in self.content_type.split(";"):
+            key, _, value = part.strip().partition("=")
+            if key.lower() == "charset":
+                charset = value.strip().strip('"')
+        for enc in (charset, "utf-8", "gb18030"):
+            if not enc:
+                continue
+            try:
+                return self.body.decode(enc)
+            except (LookupError, UnicodeDecodeError):
+                continue
+        return self.body.decode("utf-8", errors="replace")
+
+
+def _classify(exc: BaseException) -> str:
+    if isinstance(exc, (_Deadline, TimeoutError)):
+        return "timeout"
+    if isinstance(exc, socket.gaierror):
+        return "dns"
+    if isinstance(exc, ConnectionRefusedError):
+        return "refused"
+    if isinstance(exc, (ssl.SSLError, ssl.CertificateError)):
+        return "tls"
+    if isinstance(exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError,
+                        http.client.RemoteDisconnected, http.client.IncompleteRead)):
+        return "reset"
+    from crawler.errors import classify_exception
+
+    return classify_exception(exc)[0]
+
+
+def _left(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _Deadline("not open before the deadline")
+    return left
+
+
+def fetch(url: str, *, timeout_s: float = 15.0, max_redirects: int = 10, max_bytes: int = 2 * 1024 * 1024,
+          user_agent: str = DEFAULT_UA, method: str = "GET") -> FetchResult:
+    """One visit of `url`, redirects followed, everything within `timeout_s`. Never raises for a
+    network problem: the result says what happened."""
+    at = utcnow()
+    start = time.monotonic()
+    deadline = start + timeout_s
+    current = url
+    chain: list[dict[str, Any]] = []
+    status: int | None = None
+
+    def done(ok: bool, error_class: str | None = None, error: str | None = None, **kw: Any) -> FetchResult:
+        return FetchResult(url=url, at=at, ok=ok, status=status, elapsed_ms=int(1000 * (time.monotonic() - start)),
+                           error_class=error_class, error=error, final_url=current, chain=chain, **kw)
+
+    try:
+        for _hop in range(max_redirects + 1):
+            parts = urlsplit(current)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                return done(False, "other", f"not an http(s) URL: {current}")
+            conn: http.client.HTTPConnection
+            if parts.scheme == "https":
+                conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=_left(deadline),
+                                                   context=ssl.create_default_context())
+            else:
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=_left(deadline))
+            try:
+                path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+                conn.request(method, path, headers={"User-Agent": user_agent, "Accept": "text/html,*/*;q=0.8",
+                                                    "Accept-Encoding": "identity", "Connection": "close"})
+                # keep the socket: getresponse() hands it to the response and clears conn.sock
+                sock = conn.sock
+                assert sock is not None
+                sock.settimeout(_left(deadline))
+                resp = conn.getresponse()
+                status = resp.status
+                location = resp.getheader("Location")
+                if status in REDIRECTS and location:
+                    chain.append({"url": current, "status": status})
+                    nxt = urljoin(current, location)
+                    if nxt == current or any(hop["url"] == nxt for hop in chain):
+                        return done(False, "redirect_loop", f"redirect loop back to {nxt}")
+                    current = nxt
+                    continue
+                ctype = resp.getheader("Content-Type", "") or ""
+                body = bytearray()
+                while len(body) < max_bytes:
+                    sock.settimeout(_left(deadline))
+                    chunk = resp.read1(_CHUNK) if method != "HEAD" else b""
+                    if not chunk:
+                        break
+                    body += chunk
+            finally:
+                conn.close()
+            if chain:
+                chain.append({"url": current, "status": status})
+            if status >= 400:
+                return done(False, "http", f"HTTP {status}", content_type=ctype, body=bytes(body))
+            if status >= 300:
+                return done(False, "http", f"HTTP {status} without a Location", content_type=ctype, body=bytes(body))
+            return done(True, content_type=ctype, body=bytes(body))
+        return done(False, "too_many_redirects", f"more than {max_redirects} redirects")
+    except Exception as exc:  # noqa: BLE001 - every network failure is an outcome, not an error
+        return done(False, _classify(exc), f"{type(exc).__name__}: {exc}"[:2000])
+
+
+# --- probes ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProbeRules:
+    """How a homepage visit is judged (config/indicators.yaml site_unreachable)."""
+
+    timeout_s: float = 15.0
+    slow_s: float = 15.0
+    fail_status_min: int = 400
+    placeholders: Sequence[str] = ()
+    placeholder_max_chars: int = 500
+
+
+def judge(result: FetchResult, rules: ProbeRules) -> FetchResult:
+    """Apply the indicator's rules to a fetch: a slow answer, an error status, an empty page or a
+    short placeholder page (升级改版中) is a failed visit."""
+    if not result.ok:
+        if result.error_class == "http" and result.status is not None and result.status < rules.fail_status_min:
+            result.ok, result.error_class, result.error = True, None, None
+        else:
+            return result
+    if result.elapsed_ms >= rules.slow_s * 1000:
+        result.ok, result.error_class = False, "slow"
+        result.error = f"opened after {result.elapsed_ms / 1000:.1f} s (limit {rules.slow_s:g} s)"
+        return result
+    if not result.body.strip():
+        result.ok, result.error_class, result.error = False, "empty", "empty page"
+        return result
+    if rules.placeholders:
+        from parsel import Selector
+
+        from spiders.extract.text import visible_text
+
+        text = visible_text(Selector(text=result.text()))
+        if len(text) <= rules.placeholder_max_chars:
+            hit = next((p for p in rules.placeholders if p in text), None)
+            if hit:
+                result.ok, result.error_class, result.error = False, "placeholder", f"placeholder page: {hit}"
+    return result
+
+
+def probe(url: str, rules: ProbeRules, *, user_agent: str = DEFAULT_UA) -> FetchResult:
+    return judge(fetch(url, timeout_s=rules.timeout_s, user_agent=user_agent), rules)
+
+
+def record(session: Session, site_id: str, result: FetchResult) -> Probe:
+    row = Probe(site_id=site_id, url=result.url, at=result.at, ok=result.ok, status=result.status,
+                elapsed_ms=result.elapsed_ms, error_class=result.error_class,
+                error=(result.error or None) and result.error[:2000])
+    session.add(row)
+    session.commit()
+    return row
+
+
+# --- reading a window of probes (the check and the status view) -------------------------------------
+
+
+@dataclass
+class ProbeWindow:
+    site_id: str
+    start: dt.datetime  # naive UTC, inclusive
+    end: dt.datetime  # naive UTC, exclusive
+    total: int
+    failed: int  # not ok
+    slow: int  # ok, but at or after slow_s (stored with a longer timeout)
+    by_class: dict[str, int]
+    days: int  # distinct UTC days with a probe
+
+    @property
+    def bad(self) -> int:
+        return self.failed + self.slow
+
+    @property
+    def ratio(self) -> float:
+        return self.bad / self.total if self.total else 0.0
+
+
+def window(session: Session, site_id: str, end: dt.datetime, days: float, slow_s: float) -> ProbeWindow:
+    """Counts of the site's probes in [end - days, end): all, failed, slow, failures by class."""
+    start = end - dt.timedelta(days=days)
+    slow_ms = int(slow_s * 1000)
+    where = (Probe.site_id == site_id, Probe.at >= start, Probe.at < end)
+    total = failed = slow = 0
+    by_class: dict[str, int] = {}
+    for ok, error_class, is_slow, n in session.execute(
+        select(Probe.ok, Probe.error_class, Probe.elapsed_ms >= slow_ms, func.count())
+        .where(*where).group_by(Probe.ok, Probe.error_class, Probe.elapsed_ms >= slow_ms)
+    ):
+        total += n
+        if not ok:
+            failed += n
+            by_class[error_class or "other"] = by_class.get(error_class or "other", 0) + n
+        elif is_slow:
+            slow += n
+            by_class["slow"] = by_class.get("slow", 0) + n
+    day_count = 0
+    if total:
+        stamps = session.scalars(select(Probe.at).where(*where)).all()
+        day_count = len({t.date() for t in stamps})
+    return ProbeWindow(site_id=site_id, start=start, end=end, total=total, failed=failed, slow=slow,
+                       by_class=dict(sorted(by_class.items())), days=day_count)
