@@ -247,6 +247,28 @@ def print_check_summary(out: Console, summary: dict[str, Any], db_url: str) -> N
     out.print(f"  details: govinspect findings --db {db_url} --format table")
 
 
+SEVERITY_ORDER = {"veto": 0, "deduct": 1, "notice": 2}
+
+
+def print_worst_findings(out: Console, db_url: str, limit: int = 12) -> None:
+    """The open findings that weigh most (single-veto items first), for the end of the demo."""
+    engine, session = _session(db_url)
+    try:
+        rows = [r for r in query_findings(session) if r["status"] in ("open", "confirmed")]
+    finally:
+        session.close()
+        engine.dispose()
+    rows.sort(key=lambda r: (SEVERITY_ORDER.get(r["severity"], 3), r["site"], r["check"], r["target"]))
+    if not rows:
+        return
+    table = Table(title=f"Worst findings ({min(limit, len(rows))} of {len(rows)})")
+    for name in ("severity", "site", "check", "target", "detail"):
+        table.add_column(name, overflow="fold")
+    for r in rows[:limit]:
+        table.add_row(r["severity"], r["site"], r["check"], r["target"], r["detail"])
+    out.print(table)
+
+
 # --- commands ---------------------------------------------------------------------------------------------
 
 

@@ -44,7 +44,8 @@ def print_summary(result: ScanResult, db_url: str) -> None:
             accounts.add_column(col, justify="right" if col in ("posts", "links") else "left")
         for aid, res in sorted(result.account_results.items()):
             st = res["stats"]
-            state = "[green]ok" if res["status"] == "completed" else f"[red]{res['error'] or res['status']}"
+            why = res["error"] or res["status"]
+            state = "[green]ok" if res["status"] == "completed" else f"[red]{why[:60]}{'…' if len(why) > 60 else ''}"
             accounts.add_row(aid, st.get("platform", ""), state, str(st.get("posts", 0)), (st.get("newest") or "-")[:16],
                              str(st.get("links", 0)))
         console.print(accounts)
@@ -156,6 +157,10 @@ def demo(
     finally:
         account_server.stop()
     print_summary(result, str(db_path))
+    if result.check_summary:
+        from crawler.cmd_report import print_worst_findings
+
+        print_worst_findings(console, str(db_path))
     console.print()
     console.print("[bold]Where to look[/]")
     console.print(f"  database      {db_path}")

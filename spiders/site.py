@@ -293,6 +293,11 @@ class SiteSpider(scrapy.Spider):
             table = metadata_table(sel)
             if table:
                 page_meta["metadata"] = table
+        if kind == "home":
+            # the 找错 entry's loader carries the 网站标识码, a second source of it (footer_missing)
+            sitecode = sel.xpath("//script[@id='_jiucuo_']/@sitecode").get()
+            if sitecode and sitecode.strip():
+                page_meta["jiucuo_sitecode"] = sitecode.strip()
         html_text = response.text
         item = PageItem(
             site_id=state.id,

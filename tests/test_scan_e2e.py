@@ -109,6 +109,13 @@ def test_homepage_items(scanned: Any, env: SampleEnv) -> None:
         assert got == want, sid
 
 
+def test_jiucuo_site_code_recorded_on_the_homepage(scanned: Any, env: SampleEnv) -> None:
+    session, run, _ = scanned
+    home = session.scalars(select(Page).where(Page.run_id == run.id, Page.site_id == "akzf-www",
+                                              Page.kind == "home")).one()
+    assert home.meta["jiucuo_sitecode"] == "6124000001"  # samplesites/sites/akzf.py INFO.code
+
+
 def test_gbk_site_reads_as_chinese(scanned: Any, env: SampleEnv) -> None:
     session, run, _ = scanned
     gbk_sites = [sid for sid in _site_ids(env) if env.truth["sites"][sid]["encoding"] == "gbk"]
