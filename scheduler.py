@@ -47,6 +47,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Connection, Engine, text
@@ -288,9 +289,21 @@ def sync_jobs(scheduler: BackgroundScheduler, specs: Sequence[JobSpec]) -> dict[
     return report
 
 
+class _Scheduler(BackgroundScheduler):
+    def _process_jobs(self) -> float | None:
+        # APScheduler 3's loop runs one more round after shutdown() (it checks the state before
+        # waiting, not after). With the executors already shut, that round would mark every due
+        # job as run — its next run time advanced in the store — without running it: a missed
+        # quarterly scan would be lost by merely stopping a (paused) scheduler. A stopped
+        # scheduler must leave the jobs alone.
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()  # type: ignore[no-any-return]
+
+
 def build_scheduler(rt: Runtime) -> BackgroundScheduler:
     jobstore = SQLAlchemyJobStore(engine=make_engine(rt.db_url), tablename=JOBSTORE_TABLE)
-    scheduler = BackgroundScheduler(
+    scheduler = _Scheduler(
         jobstores={"default": jobstore},
         executors={"default": ThreadPoolExecutor(rt.schedule.probes.workers),
                    SCAN_EXECUTOR: ThreadPoolExecutor(2)},
@@ -358,7 +371,9 @@ class SchedulerLock:
             return True
         if dialect == "postgresql":
             conn = self.engine.connect()
-            got = conn.execute(text("SELECT pg_try_advisory_lock(hashtext(current_schema() || ':govinspect-scheduler'))")).scalar()
+            conn.detach()  # out of the pool: closing it really ends the session (and frees the lock)
+            got = conn.execute(text("SELECT pg_try_advisory_lock(hashtext(current_schema() || :name))"),
+                               {"name": ":govinspect-scheduler"}).scalar()
             conn.commit()
             if not got:
                 conn.close()
@@ -373,7 +388,7 @@ class SchedulerLock:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = None
         if self._conn is not None:
-            self._conn.close()  # the session (and its advisory lock) ends with the connection
+            self._conn.close()  # a detached connection: the session and its advisory lock end here
             self._conn = None
 
 
@@ -388,8 +403,9 @@ def serve(rt: Runtime, *, stop: threading.Event | None = None,
     upgrade(rt.db_url)
     lock = SchedulerLock(rt.engine)
     if not lock.acquire():
-        raise SchedulerBusyError("another scheduler is running on "
-                                 f"{rt.engine.url.render_as_string(hide_password=True)}")
+        where = rt.engine.url.render_as_string(hide_password=True)
+        rt.close()
+        raise SchedulerBusyError(f"another scheduler is running on {where}")
     stop = stop or rt.stopping
     use_runtime(rt)
     scheduler = build_scheduler(rt)

@@ -19,7 +19,7 @@ from sqlalchemy import literal, null, select
 from sqlalchemy.orm import Session
 
 from crawler.urls import canonical, url_hash
-from db.models import Column, ColumnItem, Page, Post, ScanRun, SiteScan
+from db.models import Column, ColumnItem, Page, Post, ScanRun, Screenshot, SiteScan
 
 Severity = Literal["veto", "deduct", "notice"]
 
@@ -102,6 +102,7 @@ class CheckContext:
         self._columns: dict[str, list[Column]] | None = None
         self._items: dict[str, dict[str, list[ColumnItem]]] = {}
         self._home: dict[str, Page | None] = {}
+        self._shots: dict[tuple[str, str], int] | None = None
 
     def subjects(self, *kinds: str) -> list[str]:
         return sorted(sid for sid, s in self.scans.items() if s.subject in kinds and sid not in self.skipped)
@@ -134,6 +135,15 @@ class CheckContext:
                 ).first()
             self._home[site_id] = page
         return self._home[site_id]
+
+    def screenshot_id(self, site_id: str, url: str) -> int | None:
+        """The id of the screenshot the crawl took of this page in this run (evidence of an
+        empty/stale column or an unreachable homepage), None when there is none."""
+        if self._shots is None:
+            rows = self.session.execute(select(Screenshot.id, Screenshot.site_id, Screenshot.url_hash)
+                                        .where(Screenshot.run_id == self.run_id))
+            self._shots = {(sid, h): i for i, sid, h in rows}
+        return self._shots.get((site_id, url_hash(canonical(url)))) if url else None
 
     def columns(self, site_id: str) -> list[Column]:
         if self._columns is None:

@@ -34,6 +34,9 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
                 "first_level": is_first_level(col, home), "source": col.source, "parent_url": col.parent_url,
                 "placeholder": col.placeholder, "status": col.status, "pages_walked": col.pages_walked,
             }
+            shot = ctx.screenshot_id(site_id, col.url)
+            if shot is not None:
+                evidence["screenshot_id"] = shot  # the column page as Chromium showed it
             if col.placeholder:
                 detail = f"空白栏目：「{col.name}」没有信息，页面显示「{col.placeholder}」"
             else:

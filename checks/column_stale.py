@@ -91,6 +91,9 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
             }
             if future:
                 evidence["future_dated"] = [item_evidence(i) for i in future[:10]]
+            shot = ctx.screenshot_id(site_id, col.url)
+            if shot is not None:
+                evidence["screenshot_id"] = shot  # the column page as Chromium showed it
             cat = CATEGORY_NAMES.get(col.category, col.category)
             if newest is None:
                 detail = f"栏目不更新：「{col.name}」（{cat}）的{len(col_items)}条信息均未注明发布日期，视为不更新"

@@ -132,7 +132,8 @@ def _upsert(session: Session, ctx: CheckContext, drafts: dict[tuple[str, str, st
                 # it was gone in an earlier run and is back: a regression
                 evidence["regressions"] = [*evidence.get("regressions", []),
                                            {"run_id": run_id, "fixed_in_run": fixed_in, "at": now.isoformat()}]
-                f.status_reason = f"regression: seen again in run {run_id} after being fixed in run {fixed_in}"
+                how = f"in run {fixed_in}" if fixed_in else f"by {f.status_by or 'a reviewer'}"
+                f.status_reason = f"regression: seen again in run {run_id} after being fixed {how}"
             else:
                 f.status_reason = None  # re-checking the same run found it after all
             f.status, f.status_by, f.status_at = "open", SYSTEM, now

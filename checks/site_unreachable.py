@@ -143,6 +143,9 @@ def _scan_verdict(ctx: CheckContext, site_id: str, cfg: Config) -> Iterator[Find
         "elapsed_ms": result.elapsed_ms if result else (page.elapsed_ms if page else None),
         "attempts": result.attempts if result else None,
     }
+    shot = ctx.screenshot_id(site_id, home)
+    if shot is not None:
+        evidence["screenshot_id"] = shot  # what Chromium showed for the homepage during the crawl
     if page is not None and page.status is not None and page.status < cfg.fail_status_min:
         elapsed = page.elapsed_ms or 0
         if elapsed < cfg.timeout_s * 1000:

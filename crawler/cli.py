@@ -16,11 +16,13 @@ app = typer.Typer(
 
 def _register() -> None:
     # Imported here so `govinspect --help` stays fast and a broken optional module names itself.
-    from crawler import cmd_db, cmd_report, cmd_scan
+    from crawler import cmd_db, cmd_recheck, cmd_report, cmd_scan, cmd_schedule
 
     cmd_scan.register(app)
     cmd_db.register(app)
     cmd_report.register(app)
+    cmd_schedule.register(app)
+    cmd_recheck.register(app)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -150,10 +151,22 @@ def query_scores(session: Session, quarter: str | None = None) -> tuple[str | No
 # --- output -----------------------------------------------------------------------------------------------
 
 
+# a spreadsheet cell starting with one of these is a formula (OWASP "CSV injection"); findings
+# quote crawled text (column names, URLs, anchors), so such a cell is written as plain text
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
     return value
+
+
+def _text(value: Any) -> str:
+    """A table cell of crawled text: shown as is, never read as Rich markup ("[red]", "[/]")."""
+    return escape("" if value is None else str(value))
 
 
 def write_rows(rows: list[dict[str, Any]], fields: list[str], fmt: Format, output: Path | None,
@@ -204,7 +217,8 @@ def findings_table(rows: list[dict[str, Any]]) -> Table:
     colors = {"veto": "red", "deduct": "yellow", "notice": "cyan"}
     for r in rows:
         sev = f"[{colors.get(r['severity'], 'white')}]{r['severity']}"
-        table.add_row(str(r["id"]), r["unit"], r["site"], r["check"], sev, r["status"], r["target"], r["detail"])
+        table.add_row(str(r["id"]), _text(r["unit"]), _text(r["site"]), r["check"], sev, r["status"], _text(r["target"]),
+                      _text(r["detail"]))
     return table
 
 
@@ -265,7 +279,7 @@ def print_worst_findings(out: Console, db_url: str, limit: int = 12) -> None:
     for name in ("severity", "site", "check", "target", "detail"):
         table.add_column(name, overflow="fold")
     for r in rows[:limit]:
-        table.add_row(r["severity"], r["site"], r["check"], r["target"], r["detail"])
+        table.add_row(r["severity"], _text(r["site"]), r["check"], _text(r["target"]), _text(r["detail"]))
     out.print(table)
 
 
@@ -357,7 +371,7 @@ def review(
     try:
         with session_scope(engine) as session:
             f = set_status(session, finding_id, status.value, reason, by)
-            console.print(f"finding {f.id} ({f.subject_id} {f.check_id} {f.target}) -> {f.status}")
+            console.print(f"finding {f.id} ({f.subject_id} {f.check_id} {_text(f.target)}) -> {f.status}")
     except (ValueError, LookupError) as exc:
         err_console.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from None

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from crawler.runner import ScanBusyError, ScanError, ScanResult, run_scan
@@ -33,7 +34,7 @@ def print_summary(result: ScanResult, db_url: str) -> None:
     for col in ("site", "homepage", "pages", "links", "columns", "items", "errors"):
         table.add_column(col, justify="right" if col not in ("site", "homepage") else "left")
     for sid, st in sorted(result.site_stats.items()):
-        home = "[green]ok" if st.get("home_ok") else f"[red]{st.get('home_error') or 'failed'}"
+        home = "[green]ok" if st.get("home_ok") else f"[red]{escape(st.get('home_error') or 'failed')}"
         table.add_row(sid, home, str(st["pages"]), str(st["links"]), str(st["columns"]), str(st["items"]),
                       str(st["errors"]))
     if result.site_stats:
@@ -45,7 +46,7 @@ def print_summary(result: ScanResult, db_url: str) -> None:
         for aid, res in sorted(result.account_results.items()):
             st = res["stats"]
             why = res["error"] or res["status"]
-            state = "[green]ok" if res["status"] == "completed" else f"[red]{why[:60]}{'…' if len(why) > 60 else ''}"
+            state = "[green]ok" if res["status"] == "completed" else f"[red]{escape(why[:60])}{'…' if len(why) > 60 else ''}"
             accounts.add_row(aid, st.get("platform", ""), state, str(st.get("posts", 0)), (st.get("newest") or "-")[:16],
                              str(st.get("links", 0)))
         console.print(accounts)
@@ -90,21 +91,27 @@ def scan(
                           log_file=str(log_file) if log_file else None, run_checks=not no_checks,
                           skip_busy=skip_busy)
     except ConfigError as exc:
-        err_console.print(f"[red]config error:[/] {exc}", highlight=False)
+        say_error("[red]config error:[/]", exc)
         raise typer.Exit(2) from None
     except ScanBusyError as exc:
-        err_console.print(f"[yellow]busy:[/] {exc}", highlight=False)
+        say_error("[yellow]busy:[/]", exc)
         raise typer.Exit(EXIT_BUSY) from None
     except ScanError as exc:
-        err_console.print(f"[red]scan error:[/] {exc}", highlight=False)
+        say_error("[red]scan error:[/]", exc)
         raise typer.Exit(2) from None
     print_summary(result, resolve_url(db))
     if result.skipped_busy:
         err_console.print("skipped (being scanned by another run): " + ", ".join(
             f"{sid} (run {rid})" for sid, rid in sorted(result.skipped_busy.items())), highlight=False)
     if result.status != "completed":
-        err_console.print(f"[red]scan {result.run_id} {result.status}:[/] {result.error}")
+        say_error(f"[red]scan {result.run_id} {result.status}:[/]", result.error)
         raise typer.Exit(1)
+
+
+def say_error(label: str, message: object) -> None:
+    """One line on stderr, never wrapped (a script greps it) and never read as Rich markup: the
+    message quotes paths, URLs and server text, any of which may contain "[...]"."""
+    err_console.print(f"{label} {escape(str(message))}", highlight=False, soft_wrap=True)
 
 
 def demo(

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from crawler.yamlconf import ConfigError, LineDict, LineList, load_yaml, validate
 
@@ -39,6 +39,10 @@ def _check_url(value: str) -> str:
     except ValueError:
         raise ValueError(f"bad port in URL: {value!r}") from None
     return value
+
+
+# an http(s) URL as written (validated; an error names the list index)
+HttpUrlStr = Annotated[str, AfterValidator(_check_url)]
 
 
 class ColumnConfig(Strict):
@@ -142,10 +146,27 @@ class CrawlConfig(Strict):
     # requested; everything else is recorded as skipped. The demo and tests set 127.0.0.0/8 so a
     # footer link to bszs.conac.cn is never looked up from a sandbox.
     only_networks: list[str] = []
+    # Loopback, private and link-local addresses are never requested for a site that does not
+    # live there itself (no SSRF into the inspector's network); these networks are allowed anyway.
+    allow_networks: list[str] = []
+    # Reference URLs known to be up (e.g. a national portal). Fetched at the start and the end of
+    # a scan: when all of them fail, the crawler's own network is down and the scan is marked
+    # failed instead of reporting every site as unreachable.
+    canary_urls: list[HttpUrlStr] = []
+    # Without canaries: when at least this many sites were scanned and every homepage failed at
+    # the connection level (dns, refused, timeout, reset), the network is presumed down likewise.
+    network_down_min_sites: int = Field(default=3, ge=1)
+    # A certificate a browser would refuse (expired, self-signed, unknown issuer, wrong host) is a
+    # TLS failure with that reason; false accepts any certificate. tls_ca_file adds PEM roots.
+    tls_verify: bool = True
+    tls_ca_file: str | None = None
+    # Links of one page beyond this many are neither recorded nor checked (the page's meta says
+    # how many were dropped): a page of 100,000 links must not become 100,000 requests.
+    max_links_per_page: int = Field(default=10_000, ge=1)
     render: RenderConfig = RenderConfig()
     screenshots: ScreenshotConfig = ScreenshotConfig()
 
-    @field_validator("only_networks")
+    @field_validator("only_networks", "allow_networks")
     @classmethod
     def _networks(cls, v: list[str]) -> list[str]:
         for net in v:

@@ -7,9 +7,10 @@ the driver when the engine starts, which would cost every static crawl a Node pr
 hook is disabled here. A crawl of static sites therefore never starts a browser, and the stats
 say so: `govinspect/render/browser_launches` stays absent.
 
-In the browser, images, fonts and media are never downloaded (`block_resources`), and requests to
-addresses outside `crawl.only_networks` are aborted like the crawler's own (the browser does not
-pass through the downloader middlewares). Pages are capped by PLAYWRIGHT_MAX_PAGES_PER_CONTEXT in
+In the browser, images, fonts and media are never downloaded (`block_resources`), and what a page
+asks for obeys the crawler's address policy (the browser does not pass through the downloader
+middlewares): outside `crawl.only_networks`, or refused by TargetPolicyMiddleware's private-address
+check for the site the page belongs to, the request is aborted. Pages are capped by PLAYWRIGHT_MAX_PAGES_PER_CONTEXT in
 one shared context; scrapy-playwright closes each page after reading it unless the request keeps
 it (`playwright_include_page`, used for screenshots, which close it themselves).
 
@@ -122,10 +123,46 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
         if not had and hasattr(self, "browser"):
             self.stats.inc_value("govinspect/render/browser_launches")
 
-    def _abort(self, request: Any) -> bool:
+    async def _abort(self, request: Any) -> bool:
         if request.resource_type in self._block:
             return True
-        return not network_allowed(request.url, self._networks)
+        if not network_allowed(request.url, self._networks) or await self._refused_by_policy(request):
+            self.stats.inc_value("govinspect/render/refused_by_policy")
+            return True
+        return False
+
+    async def _refused_by_policy(self, request: Any) -> bool:
+        """The crawler's private-address policy (TargetPolicyMiddleware.check_address) for what a
+        page's scripts and tags ask for, judged for the site the page belongs to: a page must not
+        make the browser reach into the inspector's own network either."""
+        policy = self._target_policy()
+        parts = urlsplit(request.url)
+        if policy is None or parts.scheme in _LOCAL_SCHEMES or not parts.hostname:
+            return False
+        try:
+            page_url = request.frame.page.url
+        except Exception:
+            page_url = ""
+        if not page_url.startswith(("http://", "https://")):
+            page_url = request.url
+        from scrapy.http import Request
+
+        try:
+            return bool(await policy.check_address(Request(page_url), parts.hostname.lower()))
+        except Exception:  # unresolvable: the browser would fail on it anyway
+            return True
+
+    def _target_policy(self) -> Any:
+        if not hasattr(self, "_policy"):
+            self._policy = None
+            try:
+                mws = self._crawler.engine.downloader.middleware.middlewares
+            except AttributeError:
+                mws = ()
+            for mw in mws:
+                if hasattr(mw, "check_address"):
+                    self._policy = mw
+        return self._policy
 
 
 def render_settings(crawl: CrawlConfig) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.config import DEFAULT_REGISTRY, Registry, load_registry
 from db.session import make_engine, resolve_url, session_scope
@@ -63,7 +64,13 @@ def crawl_settings(registry: Registry, *, db_url: str, run_id: int, log_file: st
     s.set("RETRY_TIMES", crawl.retry_times)
     s.set("DOWNLOAD_MAXSIZE", crawl.max_page_bytes)
     s.set("GOVINSPECT_MAX_RETRY_AFTER", crawl.max_retry_after)
-    s.set("GOVINSPECT_ONLY_NETWORKS", list(crawl.only_networks))
+    from crawler.safety import safety_settings
+
+    # address policy (no SSRF), canary URLs, certificate checks
+    s.update(safety_settings(crawl, s.getdict("EXTENSIONS")), priority="project")
+    from crawler.render import render_settings
+
+    s.update(render_settings(crawl), priority="project")  # Chromium, started only when a page needs it
     s.set("ROBOTSTXT_OBEY", True)  # per-site "ignore" is applied per request (dont_obey_robotstxt)
     s.set("GOVINSPECT_DB_URL", db_url)
     s.set("GOVINSPECT_RUN_ID", run_id)
@@ -156,6 +163,10 @@ def run_scan(
         crawl_stats["requests"] += stats.get("downloader/request_count", 0)
         crawl_stats["responses"] += stats.get("downloader/response_count", 0)
         crawl_stats["items"] += stats.get("item_scraped_count", 0)
+        for key, value in stats.items():  # browser use: pages, launches (ours and scrapy-playwright's)
+            if key.startswith("govinspect/render/") or key == "playwright/browser_count":
+                name = key.removeprefix("govinspect/render/").replace("playwright/", "playwright_")
+                crawl_stats.setdefault("render", {})[name] = value
         if reason != "finished":
             problems.append(f"{name} crawl ended: {reason or 'unknown reason'}")
         if stats.get("govinspect/db/error"):
@@ -167,8 +178,38 @@ def run_scan(
     site_stats = {sid: st.stats() | {"home_ok": st.home_ok, "home_error": st.home_error}
                   for sid, st in (site_spider.states.items() if site_spider else [])}
     account_results = account_spider.account_results() if account_spider else {}
+    from crawler.netcheck import network_down_reason
+
+    # our own network failing is not the sites failing: such a scan gives no verdict at all
+    down = network_down_reason([c.stats.get_stats() for c in (site_crawler, account_crawler) if c and c.stats],
+                               site_stats, registry.crawl.network_down_min_sites)
+    if down:
+        problems = [down, *(p for p in problems if not p.endswith("ended: network_down"))]
     status = "failed" if problems else "completed"
     error = "; ".join(problems) or None
+    try:
+        _finish(engine, run_id, status, error, site_stats, account_results, crawl_stats)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ScanError(f"the database failed while recording the end of run {run_id} ({first}); what was "
+                        f"committed before stays, and the run is marked incomplete when the next scan starts"
+                        + (f"; the crawl itself: {error}" if error else "")) from None
+    result = ScanResult(run_id=run_id, status=status, site_stats=site_stats, error=error,
+                        account_results=account_results, skipped_busy=skipped_busy)
+    if run_checks and status == "completed":
+        from checks.engine import check_and_score
+
+        with session_scope(engine) as session:
+            result.check_summary = check_and_score(session, run_id, registry)
+    engine.dispose()
+    return result
+
+
+def _finish(engine: Any, run_id: int, status: str, error: str | None, site_stats: dict[str, dict[str, Any]],
+            account_results: dict[str, dict[str, Any]], crawl_stats: dict[str, Any]) -> None:
+    from db import runs
+
     with session_scope(engine) as session:
         for sid, st in site_stats.items():
             runs.finish_site_scan(session, run_id, sid, status=status, error=st.get("home_error"), stats=st)
@@ -179,12 +220,3 @@ def run_scan(
             runs.finish_site_scan(session, run_id, aid, status=account_status, error=account_error,
                                   stats=res["stats"])
         runs.finish_run(session, run_id, status=status, error=error, stats=crawl_stats)
-    result = ScanResult(run_id=run_id, status=status, site_stats=site_stats, error=error,
-                        account_results=account_results, skipped_busy=skipped_busy)
-    if run_checks and status == "completed":
-        from checks.engine import check_and_score
-
-        with session_scope(engine) as session:
-            result.check_summary = check_and_score(session, run_id, registry)
-    engine.dispose()
-    return result

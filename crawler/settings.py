@@ -34,11 +34,16 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
+# each site's concurrency holds (Scrapy 2.19's own downloader overshoots it, see there)
+DOWNLOADER = "crawler.downloader.PoliteDownloader"
+
 DOWNLOADER_MIDDLEWARES = {
     # replaced by our subclass that honours Retry-After
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
     "crawler.middlewares.target_policy.TargetPolicyMiddleware": 50,
+    # HTML whose charset labels lie is decoded by what its bytes are
+    "crawler.middlewares.charset.CharsetMiddleware": 560,
 }
 
 SPIDER_MIDDLEWARES = {

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import warnings
 from collections import OrderedDict
 from typing import Any
 
@@ -42,6 +43,11 @@ _REASONS = {
     SSL.X509VerificationCodes.ERR_CERT_UNTRUSTED: "certificate is not trusted",
     SSL.X509VerificationCodes.ERR_INVALID_CA: "an issuer in the chain is not a CA",
 }
+FACTORY = "crawler.tls.VerifyingContextFactory"
+# Scrapy 2.19 deprecates DOWNLOADER_CLIENTCONTEXTFACTORY in favour of DOWNLOAD_VERIFY_CERTIFICATES,
+# whose failures carry no reason. Ours is the only way to say *why* a certificate is refused, so
+# the warning about it is silenced (imported by crawler.safety before the crawl starts).
+warnings.filterwarnings("ignore", message=".*DOWNLOADER_CLIENTCONTEXTFACTORY.* is deprecated")
 _NAMES = {v: k for k, v in vars(SSL.X509VerificationCodes).items() if k.startswith("ERR_")}
 _CACHE = 256
 

@@ -12,15 +12,28 @@ from w3lib.url import canonicalize_url
 # (and keeps session-id traps finite). Matched case-insensitively.
 DEFAULT_SESSION_PARAMS = ("jsessionid", "phpsessid", "aspsessionid", "sessionid", "sessid", "cfid", "cftoken")
 _PATH_SESSION = re.compile(r";(jsessionid|phpsessid|sessionid)=[^/?#]*", re.I)
+# the scan's list (crawl.session_params); one scan runs per process, the spider sets it at start
+_session_params: tuple[str, ...] = DEFAULT_SESSION_PARAMS
+
+
+def set_session_params(params: list[str] | tuple[str, ...]) -> None:
+    """Use the registry's `crawl.session_params` for every canonical() of this process."""
+    global _session_params
+    _session_params = tuple(params)
 
 
 def url_hash(url: str) -> str:
     return hashlib.sha1(url.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def canonical(url: str, session_params: tuple[str, ...] = DEFAULT_SESSION_PARAMS) -> str:
+def canonical(url: str, session_params: tuple[str, ...] | None = None, *, encoding: str | None = None) -> str:
     """Drop the fragment and session ids, sort the query, normalise percent-encoding and case of
-    scheme/host, and keep everything else (a column's ?page=2 is a different page)."""
+    scheme/host, and keep everything else (a column's ?page=2 is a different page).
+
+    `encoding` is the page's: raw non-ASCII in a query is percent-encoded in it, as a browser does
+    (a GBK page's `?kw=安康` is sent as `kw=%B0%B2%BF%B5`); the path is always UTF-8."""
+    if session_params is None:
+        session_params = _session_params
     url = _PATH_SESSION.sub("", url.strip())
     parts = urlsplit(url)
     if parts.query:
@@ -29,7 +42,10 @@ def canonical(url: str, session_params: tuple[str, ...] = DEFAULT_SESSION_PARAMS
         kept = [kv for kv in parts.query.split("&") if kv.split("=", 1)[0].lower() not in lowered]
         parts = parts._replace(query="&".join(kept))
     url = urlunsplit(parts._replace(fragment=""))
-    url = canonicalize_url(url, keep_fragments=False)
+    try:
+        url = canonicalize_url(url, keep_fragments=False, encoding=encoding)
+    except (UnicodeEncodeError, LookupError):  # a query the page's encoding cannot hold
+        url = canonicalize_url(url, keep_fragments=False)
     # canonicalize_url keeps an explicit default port; drop it so http://h:80/ == http://h/
     p = urlsplit(url)
     if (p.scheme == "http" and p.port == 80) or (p.scheme == "https" and p.port == 443):

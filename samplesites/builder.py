@@ -232,6 +232,8 @@ class SiteBuild:
         key = f"{path}?{parts.query}" if parts.query else path
         route = self.routes.get(key) or self.routes.get(path)
         if route is not None:
+            if "jpage" in route or "json_list" in route:
+                return True  # a data proxy / JSON API answers any page (samplesites.apis)
             if "redirect" in route:
                 return self.serves(self.url(route["redirect"]))
             if route.get("status", 200) >= 400:

@@ -8,6 +8,7 @@ root/<site_id>/_routes.json, keyed by path or path?query:
   {"head_status": 405}                 HEAD gets this status, GET is served normally
   {"content_type": "text/html; charset=gbk"}  override the Content-Type
   {"file": "/_soft404.html", "status": 200}   serve another stored file (query pages, soft 404s)
+  {"jpage": …} / {"json_list": …}       a Hanweb data proxy / JSON list API (samplesites.apis), GET or POST
 Names starting with "_" are never served directly.
 """
 
@@ -21,6 +22,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from samplesites import apis
 
 CONTENT_TYPES = {
     ".html": "text/html", ".htm": "text/html", ".shtml": "text/html", ".jsp": "text/html", ".aspx": "text/html",
@@ -72,6 +75,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._serve(head=True)
 
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        self._serve(head=False, body=self.rfile.read(length) if length > 0 else b"", post=True)
+
     def _send(self, status: int, body: bytes, content_type: str, *, head: bool,
               headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
@@ -86,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _error(self, status: int, head: bool) -> None:
         self._send(status, _error_body(status), "text/html", head=head)
 
-    def _serve(self, head: bool) -> None:
+    def _serve(self, head: bool, body: bytes = b"", post: bool = False) -> None:
         srv = self.server
         srv.owner._count(srv.site_id)
         root = srv.root
@@ -96,6 +103,12 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path = unquote(parts.path) or "/"
         route = (srv.routes.get(f"{path}?{parts.query}") if parts.query else None) or srv.routes.get(path) or {}
+        if apis.is_api_route(route):
+            self._api(root, route, parts.query, body, head)
+            return
+        if post:
+            self._error(405, head)  # static files, like nginx
+            return
         if head and "head_status" in route:
             self._error(int(route["head_status"]), head)
             return
@@ -117,6 +130,21 @@ class _Handler(BaseHTTPRequestHandler):
             return
         ctype = route.get("content_type") or CONTENT_TYPES.get(file.suffix.lower(), "application/octet-stream")
         self._send(status, file.read_bytes(), ctype, head=head)
+
+    def _api(self, root: Path, route: dict[str, Any], query: str, body: bytes, head: bool) -> None:
+        params = apis.request_params(query, body, self.headers.get("Content-Type") or "")
+
+        def load(rel: str) -> Any:
+            file = self._resolve(root, rel, allow_hidden=True)
+            return json.loads(file.read_text(encoding="utf-8")) if file is not None else None
+
+        if "jpage" in route:
+            data = apis.jpage_response(load, route["jpage"], params)
+            self._send(200, data, "text/xml;charset=UTF-8", head=head)
+            return
+        rel = route["json_list"] + (params.get(route["by"], "") + ".json" if route.get("by") else "")
+        data = apis.json_list_response(load(rel), params)
+        self._send(200, data, "application/json;charset=UTF-8", head=head)
 
     @staticmethod
     def _resolve(root: Path, url_path: str, *, allow_hidden: bool) -> Path | None:

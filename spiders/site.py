@@ -21,12 +21,13 @@ from scrapy.http import Request, Response, TextResponse
 from crawler.config import ColumnRules, Registry, load_column_rules, load_registry
 from crawler.errors import classify_failure
 from crawler.items import ColumnItemRecord, LinkItem, LinkResultItem, PageItem, SiteScanItem
-from crawler.urls import canonical
+from crawler.urls import canonical, set_session_params
+from spiders.dynamic import API_KINDS, DynamicLists
 from spiders.extract.columns import classify_page, column_candidates, hub_links
-from spiders.extract.links import extract_links
+from spiders.extract.links import count_link_elements, extract_links
 from spiders.extract.lists import PageContext, extract_list
 from spiders.extract.meta import metadata_table, national_meta
-from spiders.extract.pager import find_pager
+from spiders.extract.pager import PagerResult, find_pager
 from spiders.extract.text import page_title, script_writes, visible_text
 from spiders.extract.urls import is_article_like, is_attachment
 from spiders.homepage import homepage_entries
@@ -50,7 +51,7 @@ def _ext(url: str) -> str:
     return path[dot:] if dot > path.rfind("/") else ""
 
 
-class SiteSpider(scrapy.Spider):
+class SiteSpider(DynamicLists, scrapy.Spider):
     name = "site"
 
     def __init__(
@@ -95,6 +96,9 @@ class SiteSpider(scrapy.Spider):
                 max_depth=site.max_depth if site.max_depth is not None else crawl.max_depth,
                 obey_robots=(site.robots or crawl.robots) == "obey",
             )
+        # every host of a site in this scan -> its state (the site's politeness slot)
+        self.host_owner: dict[str, SiteState] = {h: st for st in self.states.values() for h in st.site.host_names}
+        set_session_params(crawl.session_params)
         # one request per URL per run for link checks, shared by all sites (external links repeat)
         self.checked: set[str] = set()
         self.max_redirects = crawl.max_redirects
@@ -148,11 +152,16 @@ class SiteSpider(scrapy.Spider):
             "handle_httpstatus_all": True,
             **extra,
         }
+        if method == "GET" and "playwright" not in meta and not meta.get("gi_render_failed") \
+                and self.wants_browser(state, kind, column):
+            meta.update(self.browser_meta(kind))  # render: js sites, pages of a rendered column
         if not state.obey_robots:
             meta["dont_obey_robotstxt"] = True
-        if state.is_internal(url):
-            # per-site politeness: one download slot per site, whatever host alias is used
-            meta["download_slot"] = f"site:{state.id}"
+        owner = state if state.is_internal(url) else self.host_owner.get((urlsplit(url).hostname or "").lower())
+        if owner is not None:
+            # per-site politeness: one download slot per site, whatever host alias is used, and
+            # also for another configured site's URLs checked from this one
+            meta["download_slot"] = f"site:{owner.id}"
         return Request(
             url,
             method=method,
@@ -172,6 +181,7 @@ class SiteSpider(scrapy.Spider):
         chain = list(meta["gi_chain"]) + [{"url": response.url, "status": response.status}]
         origin = meta["gi_origin"]
         method = response.request.method if response.request else "GET"
+        self.note_render(state, response)
 
         if response.status in REDIRECT_STATUSES and b"Location" in response.headers:
             location = canonical(urljoin(response.url, response.headers[b"Location"].decode("latin-1")))
@@ -205,11 +215,15 @@ class SiteSpider(scrapy.Spider):
         yield self._result(state, origin, method, response, chain, ok=ok,
                            error_class=None if ok else "http",
                            error=None if ok else f"HTTP {response.status}")
+        if kind in API_KINDS:  # a Hanweb data proxy or JSON API page of a column
+            yield from self.parse_list_api(state, response, ok)
+            return
 
         if kind == "home":
             state.home_ok = ok
             if not ok:
                 state.home_error = f"HTTP {response.status}"
+                yield from self.home_failed(state, "http")
         if not ok or method != "GET":
             if kind in ("column", "list"):
                 self._column_failed(state, meta["gi_column"], response.status)
@@ -247,6 +261,10 @@ class SiteSpider(scrapy.Spider):
         request = failure.request
         meta = request.meta
         state = self.states[meta["gi_site"]]
+        fallback = self.render_fallback(state, request)
+        if fallback is not None:  # the browser failed: the page is read without it
+            yield fallback
+            return
         error_class, message = classify_failure(failure)
         if error_class not in ("robots", "skipped"):
             state.errors += 1
@@ -266,6 +284,7 @@ class SiteSpider(scrapy.Spider):
         if kind == "home":
             state.home_ok = False
             state.home_error = f"{error_class}: {message}"[:500]
+            yield from self.home_failed(state, error_class)
         elif kind == "script":
             yield from self._home_script_done(state, "")
         elif kind in ("column", "list") and meta["gi_column"] in state.columns:
@@ -289,6 +308,9 @@ class SiteSpider(scrapy.Spider):
         state.pages_done += 1
         meta_tags = national_meta(sel)
         page_meta: dict[str, Any] = {"meta": meta_tags} if meta_tags else {}
+        rendered = self.render_note(state, response)
+        if rendered:
+            page_meta["rendered"] = rendered
         if kind == "detail":
             table = metadata_table(sel)
             if table:
@@ -298,6 +320,12 @@ class SiteSpider(scrapy.Spider):
             sitecode = sel.xpath("//script[@id='_jiucuo_']/@sitecode").get()
             if sitecode and sitecode.strip():
                 page_meta["jiucuo_sitecode"] = sitecode.strip()
+        cap = self.crawl_cfg.max_links_per_page
+        links = extract_links(sel, response.url, encoding=response.encoding, limit=cap)
+        if len(links) >= cap and (found := count_link_elements(sel)) > cap:
+            # a page of 100,000 links must not become 100,000 requests; the page records the cut
+            page_meta["links_truncated"] = {"found": found, "kept": cap}
+            state.links_dropped += found - cap
         html_text = response.text
         item = PageItem(
             site_id=state.id,
@@ -321,7 +349,6 @@ class SiteSpider(scrapy.Spider):
         else:
             yield item
 
-        links = extract_links(sel, response.url)
         on_home = kind == "home"
         for link in links if not self.light else ():
             internal = state.is_internal(link.url)
@@ -354,6 +381,9 @@ class SiteSpider(scrapy.Spider):
             state.pages_requested.add(url)
             yield self._request(state, url, "detail" if is_article_like(url) else "other", depth=depth)
             return
+        if pageish and url not in state.pages_requested:
+            # a trap (endless calendar, session ids) or a huge site: recorded, and the URL is still checked
+            state.capped["max_depth" if depth > state.max_depth else "max_pages"].add(url)
         if internal and tag == "script" and from_home and url not in state.pages_requested:
             # footers written by same-site scripts (Hanweb /script/0/….js) must be read, not just checked
             state.pages_requested.add(url)
@@ -447,6 +477,12 @@ class SiteSpider(scrapy.Spider):
         url = canonical(response.meta["gi_origin"])
         ctx = PageContext.build(response.url, sel, self.as_of, self.rules.placeholders, response.text)
         result, extractor = extract_list(ctx)
+        # lists that scripts fill: render the page instead, or read the JSON it loaded
+        decision = self.decide_list(state, response, kind, depth, col, ctx, result, extractor)
+        if decision.rerender is not None:
+            yield decision.rerender
+            return
+        result, extractor = decision.result, decision.extractor
         col.pages_walked += 1
         new = 0
         for entry in result.entries:
@@ -468,6 +504,8 @@ class SiteSpider(scrapy.Spider):
             col.placeholder = result.placeholder
 
         pager = find_pager(sel, response.url, response.text)
+        if decision.api is not None and decision.api[1] is not None:
+            pager = PagerResult()  # the JSON API pages the list; the rendered pager is script links
         if kind == "column":
             col.status = response.status
             col.extractor = extractor if result.entries else col.extractor
@@ -503,4 +541,5 @@ class SiteSpider(scrapy.Spider):
                                    anchor="", internal=True, region="body")
                 state.pages_requested.add(page_url)
                 yield self._request(state, page_url, "list", depth=depth, column=column_url)
+        yield from self.column_followups(state, response, kind, depth, col, decision)
         yield col.record(state.id)

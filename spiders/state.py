@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.config import SiteConfig, UnitConfig
@@ -29,6 +30,14 @@ class ColumnState:
     extractor: str | None = None
     truncated: bool = False
     under_disclosure: bool = False
+    # JavaScript (spiders.dynamic): its list pages need the browser; why its first page did
+    # (render: auto); the JSON API its list came from ((ApiCall, PageParam)); the Hanweb jpage
+    # proxy plan; whether an evidence screenshot was taken or asked for
+    rendered: bool = False
+    render_reason: str | None = None
+    api: Any = None
+    proxy: Any = None
+    shot: bool = False
 
     def record(self, site_id: str) -> ColumnRecord:
         return ColumnRecord(
@@ -62,12 +71,17 @@ class SiteState:
     pages_done: int = 0
     links_found: int = 0
     errors: int = 0
+    links_dropped: int = 0  # links beyond crawl.max_links_per_page on a page (neither recorded nor checked)
+    # internal pages not crawled because a cap was reached (they are still checked), by cap
+    capped: dict[str, set[str]] = field(default_factory=lambda: {"max_pages": set(), "max_depth": set()})
     columns: dict[str, ColumnState] = field(default_factory=dict)
     home_item: PageItem | None = None
     home_scripts_pending: int = 0
     home_script_text: list[str] = field(default_factory=list)
     home_ok: bool | None = None
     home_error: str | None = None
+    rendered_pages: int = 0  # responses that came through Chromium
+    home_shot: bool = False
 
     @property
     def id(self) -> str:
@@ -84,4 +98,8 @@ class SiteState:
             "columns": sum(1 for c in self.columns.values() if c.kind not in (None, "homepage")),
             "items": sum(len(c.item_urls) for c in self.columns.values() if c.kind != "homepage"),
             "errors": self.errors,
+            "rendered": self.rendered_pages,
+            "capped_pages": len(self.capped["max_pages"]),
+            "capped_depth": len(self.capped["max_depth"]),
+            "links_dropped": self.links_dropped,
         }

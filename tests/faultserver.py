@@ -16,6 +16,7 @@ ones refused): a database that goes away mid-run.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import random
@@ -31,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 Behaviour = Callable[["FaultHandler"], None]
 
@@ -111,7 +112,9 @@ class FaultHandler(BaseHTTPRequestHandler):
         try:
             if owner.delay:
                 time.sleep(owner.delay)
-            behaviour = owner.routes.get(self.route_path) or owner.match_prefix(self.route_path) or owner.default
+            path = self.route_path
+            behaviour = (owner.routes.get(path) or owner.routes.get(unquote(path, errors="replace"))
+                         or owner.match_prefix(path) or owner.default)
             behaviour(self)
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError, TimeoutError):
             pass
@@ -212,7 +215,7 @@ def hang(limit_s: float = 60.0) -> Behaviour:
     return run
 
 
-def huge(size: int, *, declare_length: bool = False, chunk: int = 64 * 1024) -> Behaviour:
+def huge(size: int, *, declare_length: bool = False, chunk: int = 1024 * 1024) -> Behaviour:
     """A `size`-byte HTML body streamed without holding it in memory (no Content-Length unless
     `declare_length`: then the client learns the size up front)."""
     block = (b"<p>" + b"\xe6\x94\xbf" * ((chunk - 7) // 3) + b"</p>\n")
@@ -346,9 +349,8 @@ class CertFiles:
 
 
 def _name(cn: str) -> Any:
-    from cryptography.x509.oid import NameOID
-
     from cryptography import x509
+    from cryptography.x509.oid import NameOID
 
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
@@ -357,10 +359,9 @@ def make_cert(out: Path, name: str, ip: str, *, issuer: tuple[Any, Any] | None =
               ca: bool = False) -> tuple[CertFiles, tuple[Any, Any]]:
     """Write a certificate for `ip` (and a key) under `out`; self-signed unless `issuer`
     (cert, key) signs it; `expired` ended yesterday. Returns the files and (cert, key) objects."""
+    from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
-
-    from cryptography import x509
 
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
@@ -450,17 +451,13 @@ class TcpProxy:
             return
         finally:
             for s in socks:
-                try:
+                with contextlib.suppress(OSError):
                     s.close()
-                except OSError:
-                    pass
 
     def cut(self) -> None:
         self._cut.set()
-        try:
+        with contextlib.suppress(OSError):
             self._listener.close()
-        except OSError:
-            pass
         with self._lock:
             for s in self._conns:
                 try:
@@ -469,3 +466,28 @@ class TcpProxy:
                 except OSError:
                     pass
             self._conns.clear()
+
+
+# --- scanning a registry of fault servers ----------------------------------------------------------
+
+
+def site_entry(site_id: str, url: str, **extra: Any) -> dict[str, Any]:
+    return {"id": site_id, "name": f"测试站{site_id}", "url": url, **extra}
+
+
+def write_registry(path: Path, sites: list[dict[str, Any]], **crawl: Any) -> Path:
+    """A registry YAML with one unit holding `sites`, and `crawl` settings (robots ignored,
+    AutoThrottle, the browser and evidence screenshots off unless given: these tests are about
+    the plain HTTP crawl, and a Chromium start costs seconds)."""
+    import yaml
+
+    crawl = {"robots": "ignore", "autothrottle": False, "render": {"enabled": False},
+             "screenshots": {"enabled": False}, **crawl}
+    data = {"crawl": crawl, "units": [{"id": "fault-unit", "name": "故障测试单位", "kind": "county", "sites": sites}]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def scan_cmd(registry: Path, db: str, *extra: str) -> list[str]:
+    return ["scan", "--config", str(registry), "--db", db, "--as-of", "2026-11-20", "--no-progress", *extra]

@@ -361,8 +361,9 @@ def test_planted_defects_hold_for_any_as_of(tmp_path: Path, as_of: dt.date) -> N
     for f in truth["findings"]:
         checks[f["check"]].add(f["site"])
     assert checks == {
-        "site_unreachable": {"akxx-dead"}, "homepage_stale": {"akwjw"}, "column_stale": {"akzf-www", "hbq-www"},
-        "column_empty": {"akzf-www", "akjyj"}, "link_broken": {"akzf-www", "hbq-www", "akjyj"},
+        "site_unreachable": {"akxx-dead"}, "homepage_stale": {"akwjw"},
+        "column_stale": {"akzf-www", "hbq-www", "akzrzyj"},
+        "column_empty": {"akzf-www", "akjyj", "zyx-www", "plx-www"}, "link_broken": {"akzf-www", "hbq-www", "akjyj"},
         "disclosure_missing": {"akjyj"}, "footer_missing": {"akwjw"}, "privacy_leak": {"akzf-www", "hbq-www"},
         "serious_error": {"akjyj"},
     }

@@ -130,6 +130,7 @@ class HanwebDatastoreExtractor:
         base = base_url(ctx.sel, ctx.url)
         entries = entries_from_records(records, ctx, base)
         meta = datastore_info(text, base)
+        meta["records"] = len(records)  # how many the page holds: the proxy is asked for the rest
         scripts = ctx.text or "\n".join(s.text or "" for s in root.iter("script") if "jpage" in (s.text or ""))
         meta.update(jpage_params(scripts, unitid=_unit_id(script)))
         placeholder = find_placeholder(root, ctx.placeholders, regions)

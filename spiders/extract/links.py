@@ -46,10 +46,11 @@ class Resolver:
     Plain relative paths ("/a/b.html", "b.html") are joined by string concatenation, which is
     what urljoin would do for them; everything else goes through resolve()."""
 
-    __slots__ = ("_cache", "_dir", "_origin", "base")
+    __slots__ = ("_cache", "_dir", "_origin", "base", "encoding")
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, encoding: str | None = None) -> None:
         self.base = base
+        self.encoding = encoding
         self._cache: dict[str, str | None] = {}
         self._dir: str | None = None
         self._origin: str | None = None
@@ -73,7 +74,7 @@ class Resolver:
             if _is_canonical(joined):
                 result = joined
         if result is None:
-            result = resolve(self.base, value)
+            result = resolve(self.base, value, self.encoding)
         if len(self._cache) < 200_000:
             self._cache[value] = result
         return result
@@ -90,9 +91,10 @@ def _is_canonical(url: str) -> bool:
     return bool(m) and (m.group(1) is None or (m.group(1) not in ("80", "443") and int(m.group(1)) < 65536))
 
 
-def resolve(base: str, value: str) -> str | None:
+def resolve(base: str, value: str, encoding: str | None = None) -> str | None:
     """An attribute value as a crawlable URL: None for empty, '#...'-only, javascript:, mailto:,
-    tel:, data:, about: and anything that is not http(s) after resolving."""
+    tel:, data:, about: and anything that is not http(s) after resolving. `encoding` (the page's)
+    percent-encodes raw non-ASCII in the query as a browser would."""
     value = _TAB_NL.sub("", value.strip())
     if not value or value.startswith("#"):
         return None
@@ -109,7 +111,7 @@ def resolve(base: str, value: str) -> str | None:
     if _is_canonical(url):
         return url
     try:
-        return canonical(url)
+        return canonical(url, encoding=encoding)
     except (ValueError, UnicodeError):
         return None
 
@@ -146,13 +148,16 @@ def _visible_itertext(el: Any):
             yield child.tail
 
 
-def extract_links(sel: Selector, page_url: str) -> list[RawLink]:
+def extract_links(sel: Selector, page_url: str, encoding: str | None = None,
+                  limit: int | None = None) -> list[RawLink]:
     """All link targets of the page in document order, each (url, tag, attr) once (the first
-    occurrence gives anchor and region)."""
+    occurrence gives anchor and region). `encoding` is the page's (see resolve). With `limit`, the
+    first `limit` links only: a page of 100,000 links is not worth seconds of the crawl's single
+    thread (count_link_elements says how many there were)."""
     root = sel.root
     if not isinstance(getattr(root, "tag", None), str):
         return []
-    resolver = Resolver(base_url(sel, page_url))
+    resolver = Resolver(base_url(sel, page_url), encoding)
     regions = regions_for(root)
     seen: set[tuple[str, str, str]] = set()
     out: list[RawLink] = []
@@ -171,4 +176,17 @@ def extract_links(sel: Selector, page_url: str) -> list[RawLink]:
             continue
         seen.add(key)
         out.append(RawLink(url=url, tag=tag, attr=attr, anchor=anchor_text(el), region=regions.of(el)))
+        if limit is not None and len(out) >= limit:
+            break
     return out
+
+
+def count_link_elements(sel: Selector) -> int:
+    """How many elements of the page carry a link attribute (duplicates and non-http included)."""
+    root = sel.root
+    if not isinstance(getattr(root, "tag", None), str):
+        return 0
+    return int(root.xpath(_COUNT_XPATH))
+
+
+_COUNT_XPATH = "count(" + " | ".join(f"//{tag}[@{attr}]" for tag, attr in LINK_ATTRS.items()) + ")"

@@ -1,0 +1,138 @@
+"""`govinspect recheck --site ID [--url URL]`: after a webmaster says a problem is fixed, rescan the
+site now (findings no longer seen are marked fixed, as after any scan), or request one broken link
+again and mark its findings fixed if it works (crawler/recheck.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+from crawler.yamlconf import ConfigError
+
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_STILL_BROKEN = 1
+EXIT_BUSY = 3
+
+
+def _snapshot(db_url: str, site: str) -> dict[int, tuple[str, str, str]]:
+    """finding id -> (check, target, status) of a site."""
+    from db.models import Finding
+    from db.session import make_engine, session_factory
+
+    engine = make_engine(db_url)
+    try:
+        with session_factory(engine)() as s:
+            return {f.id: (f.check_id, f.target, f.status)
+                    for f in s.scalars(select(Finding).where(Finding.subject_id == site))}
+    finally:
+        engine.dispose()
+
+
+def _recheck_site(config: Path | None, db_url: str, site: str, as_of: dt.date | None) -> None:
+    from crawler.cmd_scan import print_summary
+    from crawler.runner import ScanBusyError, ScanError, run_scan
+    from db.migrate import upgrade
+
+    upgrade(db_url)
+    before = _snapshot(db_url, site)
+    try:
+        result = run_scan(config, db_url=db_url, as_of=as_of, site_ids=[site], kind="recheck", progress=False)
+    except ScanBusyError as exc:
+        err_console.print(f"[yellow]busy:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_BUSY) from None
+    except ScanError as exc:
+        err_console.print(f"[red]scan error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    print_summary(result, db_url)
+    if result.status != "completed":
+        err_console.print(f"[red]recheck scan {result.run_id} {result.status}:[/] {result.error}")
+        raise typer.Exit(1)
+    after = _snapshot(db_url, site)
+    table = Table(title=f"Findings of {site} after recheck run {result.run_id}")
+    for col in ("id", "check", "target", "was", "now"):
+        table.add_column(col, overflow="fold")
+    changed = 0
+    for fid, (check, target, status) in sorted(after.items()):
+        was = before.get(fid, (None, None, "-"))[2]
+        if was != status or status in ("open", "confirmed"):
+            color = "green" if status == "fixed" else "red" if status in ("open", "confirmed") else "white"
+            table.add_row(str(fid), check, target, was, f"[{color}]{status}")
+            changed += was != status
+    console.print(table)
+    still = sum(1 for _, _, st in after.values() if st in ("open", "confirmed"))
+    console.print(f"{changed} finding(s) changed status; {still} still open.")
+
+
+def _recheck_url(config: Path | None, db_url: str, site: str, url: str) -> None:
+    from checks.config import load_indicators
+    from crawler.config import DEFAULT_REGISTRY, load_registry
+    from crawler.middlewares.target_policy import TargetPolicyMiddleware
+    from crawler.recheck import recheck_url
+    from db.migrate import upgrade
+    from db.session import make_engine, session_factory
+
+    registry = load_registry(config or DEFAULT_REGISTRY)
+    link_cfg = next(c.config for c in load_indicators().checks if c.check.id == "link_broken")
+    allowed, why = TargetPolicyMiddleware(list(registry.crawl.only_networks)).allowed(url)
+    if not allowed:
+        err_console.print(f"[red]not requested:[/] {why}", highlight=False)
+        raise typer.Exit(2)
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    try:
+        with session_factory(engine)() as session:
+            try:
+                res = recheck_url(session, site, url, timeout_s=registry.crawl.download_timeout,
+                                  user_agent=registry.crawl.user_agent,
+                                  soft_404_phrases=list(link_cfg.soft_404.phrases),  # type: ignore[attr-defined]
+                                  soft_404_max_text=link_cfg.soft_404.max_text_length)  # type: ignore[attr-defined]
+            except LookupError as exc:
+                err_console.print(f"[red]{exc}[/]", highlight=False)
+                raise typer.Exit(2) from None
+            ids = ", ".join(str(f.id) for f in res.findings)
+    finally:
+        engine.dispose()
+    if res.working:
+        console.print(f"[green]fixed:[/] {res.url} works now ({res.why}); finding(s) {ids} marked fixed.",
+                      highlight=False)
+        return
+    console.print(f"[red]still broken:[/] {res.url} ({res.why}); finding(s) {ids} stay open.", highlight=False)
+    raise typer.Exit(EXIT_STILL_BROKEN)
+
+
+def recheck(
+    site: Annotated[str, typer.Option("--site", help="The site (or account) id to recheck")],
+    url: Annotated[str | None, typer.Option("--url", help="Recheck only this broken link of the site")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Site registry YAML (default config/sites.yaml)")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file (default $GOVINSPECT_DB or ./govinspect.db)")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Check date of the rescan, YYYY-MM-DD (default today)")] = None,
+) -> None:
+    """Rescan one site now and update its findings (fixed when gone), or with --url request one
+    broken link again: fixed if it works now (exit 0), else it stays open (exit 1)."""
+    from db.session import resolve_url
+
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise typer.BadParameter(f"--as-of must be YYYY-MM-DD, got {as_of!r}") from None
+    db_url = resolve_url(db)
+    try:
+        if url:
+            _recheck_url(config, db_url, site, url)
+        else:
+            _recheck_site(config, db_url, site, day)
+    except ConfigError as exc:
+        err_console.print(f"[red]config error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def register(app: typer.Typer) -> None:
+    app.command("recheck")(recheck)

@@ -1,0 +1,72 @@
+"""Decode HTML by what its bytes are when its labels lie.
+
+Scrapy trusts the HTTP header first, then a BOM, then `<meta charset>`. Government servers often
+send a blanket `charset=utf-8` (an nginx default) in front of GBK pages, or label UTF-8 pages GBK
+after a CMS migration; a page read as mojibake yields wrong titles and no dates at all. So, for
+HTML only:
+
+1. a BOM decides (Scrapy already honours it);
+2. bytes that are valid UTF-8 and not plain ASCII are UTF-8, whatever the labels say (GBK text is
+   practically never valid UTF-8, while UTF-8 text often "decodes" as GB18030 into mojibake);
+3. otherwise the first of: the encoding Scrapy chose, the header's, the `<meta>`'s, GB18030 (the
+   superset of GBK/GB2312) that decodes the body without error;
+4. otherwise Scrapy's choice stands (decoded with replacement characters).
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import Any
+
+from scrapy.http import Response, TextResponse
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, resolve_encoding
+
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+
+
+def _strict(body: bytes, encoding: str | None) -> bool:
+    if not encoding:
+        return False
+    try:
+        body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def pick_encoding(body: bytes, chosen: str | None, content_type: str = "") -> str | None:
+    """The encoding to read an HTML body with, or None to keep `chosen` (see the module doc)."""
+    if not body or body.startswith(_BOMS) or body.isascii():
+        return None
+    if _strict(body, "utf-8"):
+        return "utf-8"
+    candidates = [chosen, http_content_type_encoding(content_type), html_body_declared_encoding(body), "gb18030"]
+    for enc in candidates:
+        enc = resolve_encoding(enc) if enc else None
+        if enc and enc != "utf-8" and _strict(body, enc):
+            return enc
+    return None
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    try:
+        return codecs.lookup(a).name == codecs.lookup(b).name
+    except LookupError:
+        return False
+
+
+class CharsetMiddleware:
+    """Downloader middleware applying `pick_encoding` to HTML responses."""
+
+    def process_response(self, request: Any, response: Response, spider: Any = None) -> Response:
+        if not isinstance(response, TextResponse):
+            return response
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        if ctype and "html" not in ctype.lower():
+            return response
+        enc = pick_encoding(response.body, response.encoding, ctype)
+        if enc is None or _same(enc, response.encoding):
+            return response
+        return response.replace(encoding=enc)
