@@ -8,6 +8,8 @@ the crawl time (the run's start to its end, read from the database) and pages pe
 
 Cases (default all):
   static       akzf-www   TRS portal, read without a browser
+  static-off   akzf-www   the same with rendering switched off (no render download handler at all):
+                          the lazy handler's cost on a static crawl is the difference
   hanweb       zyx-www    Hanweb datastore + jpage data proxy, read without a browser
   js-auto      akzrzyj    JSON-filled lists: only their column pages go through Chromium
   js-forced    akzrzyj    the same site with `render: js`: every page through Chromium
@@ -40,8 +42,9 @@ import samplesites  # noqa: E402
 from samplesites.server import SampleServers  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 20)
-CASES: dict[str, tuple[str, str | None]] = {  # name -> (site id, render override)
+CASES: dict[str, tuple[str, str | None]] = {  # name -> (site id, render override; "off": crawl.render off)
     "static": ("akzf-www", None),
+    "static-off": ("akzf-www", "off"),
     "hanweb": ("zyx-www", None),
     "js-auto": ("akzrzyj", None),
     "js-forced": ("akzrzyj", "js"),
@@ -50,6 +53,9 @@ CASES: dict[str, tuple[str, str | None]] = {  # name -> (site id, render overrid
 
 def _registry(base: Path, out: Path, site_id: str, render: str | None) -> Path:
     reg = yaml.safe_load(base.read_text(encoding="utf-8"))
+    if render == "off":
+        reg["crawl"]["render"] = {"enabled": False}
+        render = None
     for unit in reg["units"]:
         for site in unit["sites"]:
             if site["id"] == site_id and render:

@@ -4,7 +4,8 @@
 Indicator: 空白栏目 (单项否决 W-V4c: ≥5 blank columns; 「网站自栏目开设之日起就没有提供过任何
 信息资源」). A hub (a page of links to sub-columns) and a single-article page (such as
 政府信息公开指南) are not lists and are never empty; a column whose page failed to load is a link
-failure (link_broken), not a blank column.
+failure (link_broken), not a blank column; nor is a list filled by scripts that Chromium could
+not render during the crawl (Column.extractor 'render_failed': unread, not known to be empty).
 
 Reads: Column kind='list' (not the homepage) and the count of its ColumnItems; the placeholder
 the crawler saw goes into the evidence.
@@ -17,6 +18,9 @@ from collections.abc import Iterator
 
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft, column_failed, is_first_level
 
+# a list filled by scripts that the browser could not show was not read: it is not known to be empty
+RENDER_FAILED = "render_failed"
+
 
 class Config(CheckConfig):
     pass
@@ -27,7 +31,7 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
         home = ctx.home_url(site_id)
         items = ctx.items(site_id)
         for col in ctx.columns(site_id):
-            if col.kind != "list" or column_failed(col) or items.get(col.url_hash):
+            if col.kind != "list" or column_failed(col) or items.get(col.url_hash) or col.extractor == RENDER_FAILED:
                 continue
             evidence = {
                 "column": col.name, "column_url": col.url, "category": col.category,

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, func, or_, select
 
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft
+from crawler.errors import tls_detail
 from db.models import Link, LinkResult, Page
 
 ERROR_NAMES = {
@@ -136,6 +137,8 @@ def _draft(ctx: CheckContext, cfg: Config, site_id: str, res: LinkResult, phrase
         why = f"HTTP {res.status}" if res.status else "HTTP错误"
         if res.redirect_chain:
             why += f"（经{len(res.redirect_chain) - 1}次重定向）"
+    elif error_class == "tls":
+        why = tls_detail(res.error)  # the certificate's fault, named: expired, self-signed, ...
     else:
         why = ERROR_NAMES.get(error_class, error_class)
     where = []

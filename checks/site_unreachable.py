@@ -180,7 +180,9 @@ def _why(ev: dict) -> str:
     elif cls == "refused":
         why = "连接被拒绝"
     elif cls == "tls":
-        why = "TLS/证书错误"
+        from crawler.errors import tls_detail
+
+        why = tls_detail(ev.get("error"))
     elif cls:
         why = cls
     else:

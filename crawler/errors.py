@@ -89,3 +89,19 @@ def classify_failure(failure: Any) -> tuple[str, str]:
     if not isinstance(exc, BaseException):
         return "other", str(exc)
     return classify_exception(exc)
+
+
+# crawler.tls's certificate reasons, as an inspector reads them in a finding's detail
+_TLS_ZH = (
+    ("has expired", "证书已过期"), ("not yet valid", "证书尚未生效"), ("self-signed", "自签名证书"),
+    ("does not match the host", "证书与域名不符"), ("revoked", "证书已吊销"),
+    ("issuer is not trusted", "证书颁发机构不受信任"), ("chain is incomplete", "证书链不完整"),
+    ("not trusted", "证书不受信任"),
+)
+
+
+def tls_detail(error: str | None) -> str:
+    """'TLS/证书错误（证书已过期）' for a TLS failure whose reason is known, else 'TLS/证书错误'."""
+    low = (error or "").lower()
+    reason = next((zh for key, zh in _TLS_ZH if key in low), None)
+    return f"TLS/证书错误（{reason}）" if reason else "TLS/证书错误"

@@ -80,7 +80,11 @@ def load_yaml(path: str | Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise ConfigError(path, line, None, f"YAML syntax error: {exc.problem or exc}") from None
+        what = f"YAML syntax error: {exc.problem or exc}"
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            # e.g. an unclosed "[" is noticed at the end of the file; say where it was opened
+            what += f" ({exc.context} at line {exc.context_mark.line + 1})"
+        raise ConfigError(path, line, None, what) from None
     except yaml.YAMLError as exc:
         raise ConfigError(path, None, None, f"YAML error: {exc}") from None
 

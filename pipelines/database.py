@@ -9,7 +9,8 @@ A flush happens when the buffer reaches the batch size, when it is older than th
 transaction, so a process killed at any point leaves whole batches only. Writes are synchronous:
 a batch of a few hundred rows takes milliseconds (durations are logged at DEBUG).
 
-On a database error the pipeline logs it, records it in the crawl stats (govinspect/db/error) and
+A connection the database dropped is replaced once per batch (see _write). On a database error
+the pipeline logs it, records it in the crawl stats (govinspect/db/error) and
 closes the spider with reason 'database_error' (when the failing flush is the last one, at close,
 the spider is already closing: the pipeline then rewrites the stats' finish_reason to
 'database_error'). What was committed before stays.
@@ -24,6 +25,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from db.session import make_engine, resolve_url
 from pipelines.batch import ITEM_TYPES, Batch, touch_run, write_batch
@@ -129,8 +131,7 @@ class DatabasePipeline:
         assert self.engine is not None
         t0 = time.perf_counter()
         try:
-            with self.engine.begin() as conn:
-                rows = write_batch(conn, batch)
+            rows = self._write(batch)
         except Exception as exc:  # any failure must stop the crawl, not lose batches silently
             self._fail(exc, f"writing a batch of {len(batch)} items ({batch.counts()})")
             return False
@@ -144,6 +145,23 @@ class DatabasePipeline:
         log.debug("run %s: flushed %d items as %d rows %s in %.3f s",
                   self.run_id, len(batch), rows, batch.counts(), elapsed)
         return True
+
+    def _write(self, batch: Batch) -> int:
+        """One transaction; a connection the server dropped (a restart, pg_terminate_backend, a
+        failover) is replaced once and the batch written again — it is all upserts, so writing it
+        twice is harmless. A database that stays away fails the second attempt too."""
+        assert self.engine is not None
+        try:
+            with self.engine.begin() as conn:
+                return write_batch(conn, batch)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            log.warning("run %s: the database dropped the connection (%s); writing the batch again on a new one",
+                        self.run_id, (str(exc.orig or exc).strip().splitlines() or ["?"])[0])
+            self._stat_inc("govinspect/db/reconnects")
+        with self.engine.begin() as conn:
+            return write_batch(conn, batch)
 
     def heartbeat(self) -> bool:
         if self.failed:

@@ -23,7 +23,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from samplesites import apis
+from samplesites import apis, faults
+from samplesites.faults import FaultPlan
 
 CONTENT_TYPES = {
     ".html": "text/html", ".htm": "text/html", ".shtml": "text/html", ".jsp": "text/html", ".aspx": "text/html",
@@ -96,6 +97,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, head: bool, body: bytes = b"", post: bool = False) -> None:
         srv = self.server
         srv.owner._count(srv.site_id)
+        plan = srv.owner.faults
+        fault = plan.decide(srv.site_id, self.command, self.path, self.headers.keys()) if plan is not None else None
+        if fault and faults.inject(self, fault, plan.slow_seconds):  # type: ignore[union-attr]
+            return
         root = srv.root
         if root is None:
             self._error(503, head)
@@ -169,9 +174,10 @@ class _Handler(BaseHTTPRequestHandler):
 class SampleServers:
     """Bind every site at construction (so ephemeral ports are known), serve after start(root)."""
 
-    def __init__(self, bindings: dict[str, tuple[str, int]]) -> None:
+    def __init__(self, bindings: dict[str, tuple[str, int]], faults: FaultPlan | None = None) -> None:
         from samplesites.generate import DEAD_SITE_ID
 
+        self.faults = faults  # seeded transient faults (samplesites.faults): the soak test
         self._lock = threading.Lock()
         self._servers: dict[str, _SiteServer] = {}
         self._threads: list[threading.Thread] = []

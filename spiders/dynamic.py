@@ -50,6 +50,7 @@ from spiders.state import ColumnState, SiteState
 
 log = logging.getLogger(__name__)
 
+RENDER_FAILED = "render_failed"  # Column.extractor of a script-filled list the browser could not show
 PAGE_KINDS = frozenset({"home", "column", "list", "detail", "other"})
 API_KINDS = frozenset({"dataproxy", "jsonlist"})
 _EMPTY = Selector(text="<html><body></body></html>")
@@ -160,6 +161,7 @@ class DynamicLists:
         col = state.columns.get(meta.get("gi_column") or "")
         if col is not None and meta["gi_kind"] == "column":
             col.rendered = False
+            col.render_failed = True
         return self._request(state, meta["gi_origin"], meta["gi_kind"], depth=meta["gi_depth"],  # type: ignore[attr-defined]
                              column=meta.get("gi_column"), gi_render_failed=True)
 
@@ -236,10 +238,15 @@ class DynamicLists:
                 col.pager = "json"
                 pages = later_pages(param, listing, self._pages_left(col))
                 if pages is None:
-                    pages = [param.value + 1] if entries and (param.size is None or len(entries) >= param.size) else []
+                    full = entries and (param.size is None or len(entries) >= param.size)
+                    pages = [param.after(param.value, len(entries))] if full else []
                 yield from self._api_requests(state, col, depth, call, param, pages)
         if col.render_reason and col.kind == "page":
             col.kind = "list"  # the scripts were to fill a list; an empty one is an empty list
+        if col.render_failed and not entries:
+            # the browser could not show the list: unread, not empty (column_empty leaves it alone)
+            col.extractor = RENDER_FAILED
+            return
         if col.kind == "list":
             yield from self._column_shot(state, col, response, entries)
 
@@ -325,8 +332,10 @@ class DynamicLists:
             call, param = col.api
             if param is not None and listing is not None and listing.total is None \
                     and (param.size is None or len(entries) >= param.size):
+                current = meta.get("gi_api_page")
                 yield from self._api_requests(state, col, meta["gi_depth"], call, param,
-                                              [int(meta.get("gi_api_page") or param.value) + 1])
+                                              [param.after(param.value if current is None else int(current),
+                                                           len(entries))])
         yield col.record(state.id)
 
     def _emit_entries(self, state: SiteState, col: ColumnState, entries: list[ListEntry], list_page: str,

@@ -212,9 +212,12 @@ class SiteSpider(DynamicLists, scrapy.Spider):
             return
 
         ok = 200 <= response.status < 300
+        error = None if ok else f"HTTP {response.status}"
+        if not ok and response.meta.get("retry_after_refused"):
+            # the server asked for a longer wait than we give it (crawl.max_retry_after): say so
+            error += f" (Retry-After {response.meta['retry_after_refused']:g} s exceeds crawl.max_retry_after)"
         yield self._result(state, origin, method, response, chain, ok=ok,
-                           error_class=None if ok else "http",
-                           error=None if ok else f"HTTP {response.status}")
+                           error_class=None if ok else "http", error=error)
         if kind in API_KINDS:  # a Hanweb data proxy or JSON API page of a column
             yield from self.parse_list_api(state, response, ok)
             return

@@ -38,6 +38,7 @@ class ColumnState:
     api: Any = None
     proxy: Any = None
     shot: bool = False
+    render_failed: bool = False  # the browser failed on it; read without it
 
     def record(self, site_id: str) -> ColumnRecord:
         return ColumnRecord(

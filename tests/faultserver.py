@@ -356,9 +356,10 @@ def _name(cn: str) -> Any:
 
 
 def make_cert(out: Path, name: str, ip: str, *, issuer: tuple[Any, Any] | None = None, expired: bool = False,
-              ca: bool = False) -> tuple[CertFiles, tuple[Any, Any]]:
+              ca: bool = False, aia: str | None = None) -> tuple[CertFiles, tuple[Any, Any]]:
     """Write a certificate for `ip` (and a key) under `out`; self-signed unless `issuer`
-    (cert, key) signs it; `expired` ended yesterday. Returns the files and (cert, key) objects."""
+    (cert, key) signs it; `expired` ended yesterday; `aia` names where the issuer's certificate
+    can be fetched (AIA CA Issuers). Returns the files and (cert, key) objects."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -382,6 +383,11 @@ def make_cert(out: Path, name: str, ip: str, *, issuer: tuple[Any, Any] | None =
         builder = builder.add_extension(
             x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(ip)), x509.DNSName(name)]),
             critical=False)
+    if aia:
+        from cryptography.x509.oid import AuthorityInformationAccessOID
+
+        builder = builder.add_extension(x509.AuthorityInformationAccess([x509.AccessDescription(
+            AuthorityInformationAccessOID.CA_ISSUERS, x509.UniformResourceIdentifier(aia))]), critical=False)
     cert = builder.sign(issuer[1] if issuer else key, hashes.SHA256())
     out.mkdir(parents=True, exist_ok=True)
     files = CertFiles(out / f"{name}.crt", out / f"{name}.key")

@@ -39,14 +39,16 @@ class SampleEnv:
             self.account_server.stop()
 
 
-def start_samples(tmp: Path, as_of: dt.date = AS_OF, *, first_octet: int = 3, accounts: bool = False) -> SampleEnv:
+def start_samples(tmp: Path, as_of: dt.date = AS_OF, *, first_octet: int = 3, accounts: bool = False,
+                  faults: Any = None) -> SampleEnv:
     """Generate and serve the sample sites on 127.0.<first_octet>.N with ephemeral ports, so tests do
     not collide with a demo running on the default addresses. With `accounts`, the sample new-media
-    accounts too (on 127.0.<first_octet>.200), in the same registry and truth."""
+    accounts too (on 127.0.<first_octet>.200), in the same registry and truth. `faults`: a
+    samplesites.faults.FaultPlan the sites' servers act out (the soak test)."""
     bindings = {}
     for i, site_id in enumerate(sorted(k for k in samplesites.DEFAULT_BINDINGS if k != samplesites.DEAD_SITE_ID)):
         bindings[site_id] = (f"127.0.{first_octet}.{i + 1}", 0)
-    servers = SampleServers(bindings)
+    servers = SampleServers(bindings, faults=faults)
     root = tmp / "sites"
     truth = samplesites.generate(root, as_of, servers.base_urls, dead_url=f"http://127.0.{first_octet}.250:9/")
     servers.start(root)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
 import pytest
 from conftest_db import PG_SERVER_URL, fresh_pg_schema, run_status
-from faultserver import FaultServer, TcpProxy, page, scan_cmd, site_entry, write_registry
+from faultserver import FaultHandler, FaultServer, TcpProxy, page, scan_cmd, site_entry, write_registry
 from samples_env import ROOT, run_cli
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -84,9 +85,10 @@ def test_database_going_away_mid_run_fails_clearly_and_keeps_committed_rows(tmp_
                 if proc.poll() is None:
                     proc.kill()
         assert proc.returncode not in (0, None), out[-2000:] + err[-3000:]
-        assert "Traceback" not in err, err[-4000:]
-        line = next((ln for ln in err.splitlines() if "scan error:" in ln), "")
-        assert "database failed" in line and "committed before stays" in line, err[-3000:]
+        # the crawl log has the pipeline's traceback; the command ends with one line saying what happened
+        line = err.strip().splitlines()[-1]
+        assert line.startswith("scan error:") and "database failed" in line and "committed before stays" in line, \
+            err[-3000:]
         # nothing committed was lost, and the run is left for the reaper (its process is gone)
         assert _count(direct, "SELECT count(*) FROM pages") >= committed
         run_id = _count(direct, "SELECT max(id) FROM scan_runs")
@@ -106,18 +108,79 @@ def test_database_going_away_mid_run_fails_clearly_and_keeps_committed_rows(tmp_
 
 def test_second_scan_of_a_busy_site_is_refused(tmp_path: Any) -> None:
     db = str(tmp_path / "busy.db")
-    with _slow_site("127.0.6.32", delay=0.2, n_pages=30) as site:
-        registry = write_registry(tmp_path / "sites.yaml", [site_entry("slow", site.url("/"))])
+    release = threading.Event()
+
+    def held(h: FaultHandler) -> None:  # the first scan stays busy until the second one has been refused
+        release.wait(60)
+        page("<html><head><title>页面</title></head><body>正文</body></html>")(h)
+
+    with FaultServer("127.0.6.32", routes={"/held.html": held}) as site:
+        site.route("/", page('<html><head><title>首页</title></head><body><a href="/held.html">慢</a></body></html>'))
+        registry = write_registry(tmp_path / "sites.yaml", [site_entry("slow", site.url("/"))], download_timeout=60)
         first = _popen_scan(*scan_cmd(registry, db))
         try:
-            _wait_for(lambda: len(site.hits) > 3, 60, "the first scan to be crawling", first)
+            _wait_for(lambda: bool(site.hits_for("/held.html")), 60, "the first scan to be crawling", first)
             second = run_cli(*scan_cmd(registry, db))
+            release.set()
             assert second.returncode == 3, second.stdout[-2000:] + second.stderr[-3000:]
             line = next((ln for ln in second.stderr.splitlines() if "busy" in ln), "")
             assert "'slow' is being scanned by run 1" in line and "not started" in line, second.stderr[-2000:]
             out, err = first.communicate(timeout=120)
         finally:
+            release.set()
             if first.poll() is None:
                 first.kill()
     assert first.returncode == 0, out[-2000:] + err[-3000:]
     assert run_status(f"sqlite:///{db}", 1) == ("completed", {"slow": "completed"})
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("drops", [1, 2])
+def test_a_connection_dropped_mid_batch_is_replaced_once(pg_url: str, drops: int) -> None:
+    """pg_terminate_backend on the pipeline's own connection in the middle of a batch: the batch is
+    written again on a new connection; a database that drops it again fails the crawl."""
+    import datetime as dt
+
+    import psycopg
+    from conftest_db import make_registry
+    from sqlalchemy import event
+
+    from crawler.items import PageItem
+    from pipelines.database import DatabasePipeline
+
+    engine = make_engine(pg_url)
+    try:
+        with session_factory(engine)() as s:
+            runs.sync_registry(s, make_registry())
+            run_id = runs.start_run(s, dt.date(2026, 11, 20), "full", "", ["site-a1"]).id
+    finally:
+        engine.dispose()
+    p = DatabasePipeline(pg_url, run_id, batch_size=1_000_000)
+    p.open()
+    assert p.engine is not None
+    dropped: list[int] = []
+    admin = make_url(PG_SERVER_URL)
+
+    @event.listens_for(p.engine, "before_cursor_execute")
+    def _drop(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.startswith("INSERT INTO pages") and len(dropped) < drops:
+            pid = conn.connection.dbapi_connection.info.backend_pid
+            with psycopg.connect(host=admin.host, port=admin.port, user=admin.username, dbname=admin.database,
+                                 autocommit=True) as c:
+                assert c.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+                # the backend is gone before the INSERT is sent
+                while c.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone()[0]:
+                    time.sleep(0.01)
+            dropped.append(pid)
+
+    for n in range(20):
+        p.process_item(PageItem(site_id="site-a1", url=f"http://127.0.2.1/p{n}.html", final_url="", kind="detail",
+                                depth=1, status=200))
+    ok = p.flush()
+    p.close()
+    assert len(dropped) == drops
+    pages = _count(pg_url, "SELECT count(*) FROM pages")
+    if drops == 1:
+        assert ok and p.failed is None and pages == 20
+    else:
+        assert not ok and p.failed and pages == 0

@@ -172,6 +172,15 @@ def test_later_pages_from_the_declared_total():
     assert later_pages(param, JsonList(entries, None, "records"), cap=100) is None  # follow while pages are full
     zero_based = find_page_param(ApiCall("http://127.0.4.1/api?pageIndex=0"))
     assert later_pages(zero_based, JsonList(entries, 30, "records"), cap=100) == [1, 2]
+    assert zero_based.after(0, 10) == 1
+    # a record offset with a page size: the next calls start 10 and 20 records later
+    offset = find_page_param(ApiCall("http://127.0.4.1/api?channel=5&start=0&limit=10"))
+    assert (offset.key, offset.value, offset.size, offset.offset) == ("start", 0, 10, True)
+    assert later_pages(offset, JsonList(entries, 23, "records"), cap=100) == [10, 20]
+    assert page_call(ApiCall("http://127.0.4.1/api?channel=5&start=0&limit=10"), offset, 20).url == \
+        "http://127.0.4.1/api?channel=5&start=20&limit=10"
+    assert offset.after(20, 10) == 30
+    assert find_page_param(ApiCall("http://127.0.4.1/api?start=0")) is None  # an offset without a size
 
 
 # --- script-filled lists ------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -87,6 +86,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Any:
     ss_files, _ = make_cert(certs, "selfsigned", "127.0.6.3")
     exp_files, _ = make_cert(certs, "expired", "127.0.6.4", issuer=ca, expired=True)
     ok_files, _ = make_cert(certs, "good", "127.0.6.5", issuer=ca)
+    _, other_ca = make_cert(certs, "unknown-ca", "127.0.6.9", ca=True)  # not in tls_ca_file
+    gap_files, _ = make_cert(certs, "gap", "127.0.6.10", issuer=other_ca, aia="http://127.0.6.9/ca.crt")
+    unknown_files, _ = make_cert(certs, "unknown", "127.0.6.11", issuer=other_ca)
 
     s: dict[str, FaultServer] = {
         "f1": FaultServer("127.0.6.1"),
@@ -94,6 +96,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Any:
         "tls_ss": FaultServer("127.0.6.3", tls=server_tls(ss_files), default=page(_html("自签名"))),
         "tls_exp": FaultServer("127.0.6.4", tls=server_tls(exp_files), default=page(_html("过期"))),
         "tls_ok": FaultServer("127.0.6.5", tls=server_tls(ok_files), default=page(_html("证书正常"))),
+        "tls_gap": FaultServer("127.0.6.10", tls=server_tls(gap_files), default=page(_html("缺中间证书"))),
+        "tls_unknown": FaultServer("127.0.6.11", tls=server_tls(unknown_files), default=page(_html("未知CA"))),
         "soft": FaultServer("127.0.6.6", default=page(_html("页面不存在", "您访问的页面不存在 " + _links("more/")))),
         "trap": FaultServer("127.0.6.7"),
         "big": FaultServer("127.0.6.8", default=page(_html("小页面"))),
@@ -105,6 +109,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Any:
         "/loop/a": redirect("/loop/b"), "/loop/b": redirect("/loop/a"),
         "/ra": sequence(status(503, {"Retry-After": str(RETRY_AFTER)}), page(_html("恢复"))),
         "/ra429": sequence(status(429, {"Retry-After": "1"}), page(_html("恢复"))),
+        "/ra-long": status(503, {"Retry-After": "3600"}),  # longer than max_retry_after: not waited for
         # hostile content
         "/huge": huge(50 * 1024 * 1024), "/hugedecl": huge(50 * 1024 * 1024, declare_length=True),
         "/bin.html": page(bytes(range(256)) * 800),
@@ -134,7 +139,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Any:
         *pages.keys() - {"/loop/b", "/ok1.html", "/ok2.html", "/other/dir/rel.html", "/other/up.html", "/search",
                          *(f"/chain/{i}" for i in range(1, 31))},
         "http://nosuch.invalid/x", "http://政府.invalid/", "javascript:void(0)", "mailto:ban@ak.gov.cn", "tel:12345",
-        s["tls_exp"].url("/x"), s["tls_ok"].url("/x"), s["tls_ss"].url("/page"),
+        s["tls_exp"].url("/x"), s["tls_ok"].url("/x"), s["tls_ss"].url("/page"), s["tls_gap"].url("/x"),
+        s["tls_unknown"].url("/x"),
         *SSRF_TARGETS,
         # another configured site's files, checked from here: they count against *its* limit
         *(polite.url(f"/img/{i}.png") for i in range(10)),
@@ -227,6 +233,9 @@ def test_retry_after_is_honoured(scanned: Any) -> None:
         assert len(hits) == 2
         assert hits[1].at - hits[0].at >= wait - 0.05, (path, hits[1].at - hits[0].at)
     assert f1.url("/ra") not in _findings(scanned["session"], "link_broken")
+    long = res[f1.url("/ra-long")]
+    assert long.status == 503 and long.attempts == 1 and "exceeds crawl.max_retry_after" in long.error, long.error
+    assert len(f1.hits_for("/ra-long")) == 1
 
 
 def test_tls_certificates_are_checked_with_a_reason(scanned: Any) -> None:
@@ -237,12 +246,18 @@ def test_tls_certificates_are_checked_with_a_reason(scanned: Any) -> None:
     selfsigned = res[s["tls_ss"].url("/page")]
     assert selfsigned.error_class == "tls" and "self-signed" in selfsigned.error, selfsigned.error
     assert res[s["tls_ok"].url("/x")].ok  # a chain to a trusted CA (crawl.tls_ca_file) passes
+    # a server that omits its intermediate (the leaf names it, AIA): browsers fetch it, so do we accept
+    assert res[s["tls_gap"].url("/x")].ok, res[s["tls_gap"].url("/x")].error
+    unknown = res[s["tls_unknown"].url("/x")]
+    assert unknown.error_class == "tls" and "issuer is not trusted" in unknown.error, unknown.error
     broken = _findings(scanned["session"], "link_broken")
     assert broken[s["tls_exp"].url("/x")].evidence["error_class"] == "tls"
+    assert "TLS/证书错误（证书已过期）" in broken[s["tls_exp"].url("/x")].detail
     # a homepage behind a self-signed certificate: the site is unreachable, with the reason
     unreachable = _findings(scanned["session"], "site_unreachable")
     home = unreachable[s["tls_ss"].url("/")]
-    assert "TLS" in home.detail and "self-signed" in (home.evidence.get("error") or ""), (home.detail, home.evidence)
+    assert "TLS/证书错误（自签名证书）" in home.detail, home.detail
+    assert "self-signed" in (home.evidence.get("error") or ""), home.evidence
 
 
 def test_hostile_content(scanned: Any) -> None:

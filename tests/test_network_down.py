@@ -8,7 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from faultserver import FaultServer, page, reset_mid_body, scan_cmd, sequence, site_entry, status, write_registry
+from faultserver import (
+    FaultServer,
+    page,
+    reset_mid_body,
+    scan_cmd,
+    sequence,
+    site_entry,
+    status,
+    write_registry,
+)
 from samples_env import run_cli
 from sqlalchemy import select
 

@@ -93,9 +93,12 @@ def _assert_lists_match_truth(session: Any, run: ScanRun, env: SampleEnv, site: 
     truth = env.truth["sites"][site]
     items = _items(session, run, site)
     cols = {c.url: c for c in session.scalars(select(Column).where(Column.run_id == run.id, Column.site_id == site))}
+    failed = [(r.method, r.url, r.status, r.error_class) for r in session.scalars(
+        select(LinkResult).where(LinkResult.run_id == run.id, LinkResult.site_id == site, LinkResult.ok.is_(False)))]
     for col in truth["columns"]:
         want = {(i["url"], i["title"], _d(i["published"])) for i in col["items"]}
-        assert items.get(col["url"], set()) == want, f"{site} {col['name']}"
+        got = items.get(col["url"], set())
+        assert got == want, f"{site} {col['name']}: {len(want - got)} missing; failed requests {failed[:5]}"
         assert cols[col["url"]].kind == col["kind"], col["url"]
         if col["kind"] == "list":
             assert cols[col["url"]].pages_walked == col["pages"], col["url"]
@@ -243,3 +246,25 @@ def test_browser_requests_obey_the_address_policy(tmp_path: Path) -> None:
     assert page.meta["rendered"] == "site:js"
     # the private script and the metadata fetch were aborted in the browser; /ok.js was not
     assert run.stats["render"]["refused_by_policy"] == 2
+
+
+def test_a_browser_that_fails_costs_no_static_reading_and_no_false_finding(env: SampleEnv, tmp_path: Path) -> None:
+    """Without a working Chromium the script-filled columns are read statically (they come out
+    empty) and marked unread: no 空白栏目 finding comes from the inspector's own failure."""
+    reg = yaml.safe_load(env.registry.read_text(encoding="utf-8"))
+    reg["crawl"]["render"] = {"executable_path": str(tmp_path / "no-such-chromium")}
+    registry = tmp_path / "sites.yaml"
+    registry.write_text(yaml.safe_dump(reg, allow_unicode=True), encoding="utf-8")
+    engine, session, run = _scan(env, str(tmp_path / "f.db"), ["plx-www"], registry)
+    try:
+        assert run.status == "completed" and run.stats["render"]["fallbacks"] == 3
+        assert "browser_launches" not in run.stats["render"]
+        cols = {c.name: c for c in session.scalars(select(Column).where(Column.run_id == run.id))}
+        assert {n for n, c in cols.items() if c.extractor == "render_failed"} == {"通知公告", "乡镇动态", "在线访谈"}
+        assert not session.scalars(select(Finding).where(Finding.check_id == "column_empty")).all()
+        yw = _col(env, "plx-www", "平利要闻")  # the static columns are read as ever
+        assert _items(session, run, "plx-www")[yw["url"]] == {(i["url"], i["title"], _d(i["published"]))
+                                                             for i in yw["items"]}
+    finally:
+        session.close()
+        engine.dispose()

@@ -109,7 +109,7 @@ def test_truth_file_and_registry(served) -> None:
     kinds = {unit.id: unit.kind for unit in reg.units}
     assert kinds["akzf"] == "county" and kinds["akxx"] == "department"
     total_pages = sum(len(s["pages"]) for s in truth["sites"].values())
-    assert 400 <= total_pages <= 900
+    assert 400 <= total_pages <= 1000
 
 
 def test_urls_are_canonical(served) -> None:

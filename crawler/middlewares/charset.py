@@ -9,7 +9,8 @@ HTML only:
 2. bytes that are valid UTF-8 and not plain ASCII are UTF-8, whatever the labels say (GBK text is
    practically never valid UTF-8, while UTF-8 text often "decodes" as GB18030 into mojibake);
 3. otherwise the first of: the encoding Scrapy chose, the header's, the `<meta>`'s, GB18030 (the
-   superset of GBK/GB2312) that decodes the body without error;
+   superset of GBK/GB2312) that decodes the body without error — Western single-byte labels
+   (ISO-8859-1, windows-1252) last, since they decode anything;
 4. otherwise Scrapy's choice stands (decoded with replacement characters).
 """
 
@@ -40,12 +41,25 @@ def pick_encoding(body: bytes, chosen: str | None, content_type: str = "") -> st
         return None
     if _strict(body, "utf-8"):
         return "utf-8"
-    candidates = [chosen, http_content_type_encoding(content_type), html_body_declared_encoding(body), "gb18030"]
+    labels = [resolve_encoding(e) for e in (chosen, http_content_type_encoding(content_type),
+                                            html_body_declared_encoding(body)) if e]
+    # a Western single-byte charset decodes any bytes at all: it is a server default (Apache's
+    # ISO-8859-1) or a guess far more often than the truth on a Chinese site, so GB18030 goes first
+    candidates = [e for e in labels if e and not _latin(e)] + ["gb18030"] + [e for e in labels if e and _latin(e)]
     for enc in candidates:
-        enc = resolve_encoding(enc) if enc else None
-        if enc and enc != "utf-8" and _strict(body, enc):
+        if enc != "utf-8" and _strict(body, enc):
             return enc
     return None
+
+
+def _latin(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name in _LATIN
+    except LookupError:
+        return False
+
+
+_LATIN = {"cp1252", "latin-1", "iso8859-1", "iso8859-15", "ascii", "cp1250", "mac-roman"}
 
 
 def _same(a: str | None, b: str | None) -> bool:

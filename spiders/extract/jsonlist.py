@@ -42,6 +42,8 @@ TOTAL_KEYS = ("total", "totalcount", "totalrecord", "totalrecords", "recordcount
               "totalsize", "totalrow", "count")
 PAGE_KEYS = ("page", "pageno", "pagenum", "pageindex", "currentpage", "curpage", "cur_page", "currpage", "cpage",
              "page_no", "pagenumber", "pn", "p")
+# a record offset instead of a page number (start=0&limit=20); paged only when the size is known
+OFFSET_KEYS = ("start", "offset", "startrecord", "startindex", "begin", "from")
 SIZE_KEYS = ("pagesize", "page_size", "size", "rows", "limit", "perpage", "per_page", "ps", "pagecount")
 _TAGS = re.compile(r"<[^>]+>")
 _INT = re.compile(r"^\s*\d{1,9}\s*$")
@@ -70,8 +72,13 @@ class PageParam:
     where: str  # query | form | json (a JSON body)
     key: str  # the parameter; for a JSON-valued one, the parameter holding the JSON
     inner: str | None  # the key inside a JSON-valued parameter
-    value: int  # the page number in this call
+    value: int  # the page number in this call (the record offset, with `offset`)
     size: int | None  # the page size this call asks for
+    offset: bool = False  # `value` counts records, not pages
+
+    def after(self, value: int, got: int) -> int:
+        """The value that asks for the page after the one asked for with `value`."""
+        return value + ((self.size or got) if self.offset else 1)
 
 
 def _lower_map(d: dict[str, Any]) -> dict[str, str]:
@@ -231,47 +238,43 @@ def _json_dict(value: str) -> dict[str, Any] | None:
     return obj if isinstance(obj, dict) else None
 
 
-def _find_in(pairs: list[tuple[str, str]]) -> tuple[str, str | None, int, int | None] | None:
-    """(key, inner key, page, size) among query/form pairs, a JSON-valued pair's keys included."""
-    low = {k.lower(): (k, v) for k, v in pairs}
+def _in_obj(obj: dict[str, Any]) -> tuple[str, int, int | None, bool] | None:
+    """(key, value, size, offset) of the page (or record offset) parameter among a mapping's keys."""
+    low = _lower_map(obj)
+    size = next((_as_int(obj[low[s]]) for s in SIZE_KEYS if s in low and _as_int(obj[low[s]])), None)
     for pk in PAGE_KEYS:
-        if pk in low and _as_int(low[pk][1]) is not None:
-            size = next((_as_int(low[s][1]) for s in SIZE_KEYS if s in low and _as_int(low[s][1])), None)
-            return low[pk][0], None, int(low[pk][1]), size
-    for k, v in pairs:
-        obj = _json_dict(v)
-        if obj is not None:
-            inner = _find_in_obj(obj)
-            if inner is not None:
-                return k, inner[0], inner[1], inner[2]
+        if pk in low and _as_int(obj[low[pk]]) is not None:
+            return low[pk], int(obj[low[pk]]), size, False
+    if size:
+        for ok in OFFSET_KEYS:
+            if ok in low and _as_int(obj[low[ok]]) is not None:
+                return low[ok], int(obj[low[ok]]), size, True
     return None
 
 
-def _find_in_obj(obj: dict[str, Any]) -> tuple[str, int, int | None] | None:
-    low = _lower_map(obj)
-    for pk in PAGE_KEYS:
-        if pk in low and _as_int(obj[low[pk]]) is not None:
-            size = next((_as_int(obj[low[s]]) for s in SIZE_KEYS if s in low and _as_int(obj[low[s]])), None)
-            return low[pk], int(obj[low[pk]]), size
+def _in_pairs(where: str, pairs: list[tuple[str, str]]) -> PageParam | None:
+    found = _in_obj(dict(pairs))
+    if found is not None:
+        return PageParam(where, found[0], None, found[1], found[2], found[3])
+    for k, v in pairs:
+        obj = _json_dict(v)
+        inner = _in_obj(obj) if obj is not None else None
+        if inner is not None:
+            return PageParam(where, k, inner[0], inner[1], inner[2], inner[3])
     return None
 
 
 def find_page_param(call: ApiCall) -> PageParam | None:
-    """Where the call names its page number (None: it does not, so it cannot be paged)."""
-    found = _find_in(parse_qsl(urlsplit(call.url).query, keep_blank_values=True))
-    if found is not None:
-        return PageParam("query", found[0], found[1], found[2], found[3])
-    if call.body:
-        if _is_form(call):
-            found = _find_in(parse_qsl(call.body, keep_blank_values=True))
-            if found is not None:
-                return PageParam("form", found[0], found[1], found[2], found[3])
-        else:
-            obj = _json_dict(call.body)
-            inner = _find_in_obj(obj) if obj is not None else None
-            if inner is not None:
-                return PageParam("json", inner[0], None, inner[1], inner[2])
-    return None
+    """Where the call names its page number or record offset (None: it does not, so it cannot be
+    paged): a query parameter, a form field, a key of a JSON-valued one, a JSON body's key."""
+    found = _in_pairs("query", parse_qsl(urlsplit(call.url).query, keep_blank_values=True))
+    if found is not None or not call.body:
+        return found
+    if _is_form(call):
+        return _in_pairs("form", parse_qsl(call.body, keep_blank_values=True))
+    obj = _json_dict(call.body)
+    inner = _in_obj(obj) if obj is not None else None
+    return PageParam("json", inner[0], None, inner[1], inner[2], inner[3]) if inner is not None else None
 
 
 def _dumps(obj: Any) -> str:
@@ -308,10 +311,12 @@ def page_call(call: ApiCall, param: PageParam, page: int) -> ApiCall:
 
 
 def later_pages(param: PageParam, listing: JsonList, cap: int) -> list[int] | None:
-    """Page numbers after the call's own, up to the declared total (at most `cap` of them);
-    None when the total is unknown (ask for the next page while pages come back full)."""
+    """The values (page numbers, or record offsets) of the pages after the call's own, up to the
+    declared total (at most `cap` of them); None when the total is unknown (ask for the next page
+    while pages come back full)."""
     size = param.size or listing.size or len(listing.entries)
     if listing.total is None or not size:
         return None
     count = math.ceil(listing.total / size)
-    return [param.value + i for i in range(1, min(count, cap + 1))]
+    step = size if param.offset else 1
+    return [param.value + i * step for i in range(1, min(count, cap + 1))]

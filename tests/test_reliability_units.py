@@ -1,0 +1,169 @@
+"""Unit tests of the reliability pieces (issue #7) that need no crawl: error classes, charset choice,
+the private-address policy, the network-down verdicts, URL canonicalisation with a page encoding,
+and crawled text in report output. The crawls themselves: test_faults_scan.py, test_network_down.py."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from rich.console import Console
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    ResponseDataLossError,
+)
+from scrapy.http import Request
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseNeverReceived
+
+from crawler import urls
+from crawler.cmd_report import _cell, findings_table
+from crawler.errors import classify_exception, tls_detail
+from crawler.extensions.canary import canary_verdict
+from crawler.middlewares.charset import pick_encoding
+from crawler.middlewares.target_policy import TargetPolicyMiddleware, TargetSkipped, block_of
+from crawler.netcheck import network_down_reason, sites_verdict
+from crawler.tls import TLSCertificateError
+
+TITLE = "安康市人民政府办公室关于印发通知的函"
+
+
+# --- error classes ------------------------------------------------------------------------------
+
+
+def test_error_classes_and_reasons() -> None:
+    assert classify_exception(DownloadCancelledError(""))[0] == "too_large"
+    cls, msg = classify_exception(ResponseDataLossError())
+    assert cls == "reset" and "whole body" in msg
+    # the URL in a timeout message must not make it a TLS error
+    assert classify_exception(DownloadTimeoutError("Getting http://x/ssl/tls.html took longer than 15 s"))[0] == "timeout"
+    assert classify_exception(CannotResolveHostError("no results for hostname lookup: x.invalid"))[0] == "dns"
+    # a certificate refusal arrives wrapped; the finding gets the inner reason, not the wrapper's repr
+    wrapped = ResponseNeverReceived([Failure(TLSCertificateError("certificate has expired on 2026-01-01 [CN=x]"))])
+    cls, msg = classify_exception(wrapped)
+    assert cls == "tls" and msg == "TLSCertificateError: certificate has expired on 2026-01-01 [CN=x]"
+    assert classify_exception(TargetSkipped("10.0.0.1 resolves to ..."))[0] == "skipped"
+    assert tls_detail("TLSCertificateError: certificate has expired on 2026-01-01") == "TLS/证书错误（证书已过期）"
+    assert tls_detail("TLSCertificateError: certificate does not match the host name a.cn") == "TLS/证书错误（证书与域名不符）"
+    assert tls_detail("SSL routines: unexpected eof") == "TLS/证书错误"
+
+
+# --- charsets -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("body", "chosen", "ctype", "want"), [
+    ((f'<meta charset="gbk"><title>{TITLE}</title>').encode("gbk"), "utf-8", "text/html; charset=utf-8", "gb18030"),
+    ((f'<meta charset="utf-8"><title>{TITLE}</title>').encode(), "gb18030", "text/html; charset=gbk", "utf-8"),
+    ((f"<title>{TITLE}</title>").encode("gb2312"), "cp1252", "text/html", "gb18030"),  # no label at all
+    ((f'<meta charset="gbk"><title>{TITLE}</title>').encode("gbk"), "gb18030", "text/html; charset=gbk", "gb18030"),
+    (b"<title>plain ascii</title>", "utf-8", "text/html", None),
+    (b"\xef\xbb\xbf<title>bom</title>", "utf-8", "text/html", None),
+])
+def test_pick_encoding(body: bytes, chosen: str, ctype: str, want: str | None) -> None:
+    got = pick_encoding(body, chosen, ctype)
+    assert got == want or (want == "gb18030" and got == chosen == "gb18030")
+    if want:
+        assert TITLE in body.decode(got or chosen) or "ascii" in str(body)
+
+
+# --- private addresses ----------------------------------------------------------------------------
+
+
+def _policy(home: str, allow: list[str] | None = None, only: list[str] | None = None) -> TargetPolicyMiddleware:
+    spider = SimpleNamespace(states={"s": SimpleNamespace(home_url=home)})
+    return TargetPolicyMiddleware(only or [], allow, crawler=SimpleNamespace(spider=spider))
+
+
+def _verdict(mw: TargetPolicyMiddleware, url: str, **meta: Any) -> str | None:
+    async def run() -> str | None:
+        try:
+            await mw.process_request(Request(url, meta={"gi_site": "s", **meta}))
+        except TargetSkipped as exc:
+            return str(exc)
+        return None
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize(("home", "url", "allowed"), [
+    ("http://8.8.8.8/", "http://127.0.0.1:6379/", False),  # the inspector's Redis
+    ("http://8.8.8.8/", "http://localhost:5432/", False),
+    ("http://8.8.8.8/", "http://169.254.169.254/latest/meta-data/", False),  # cloud metadata
+    ("http://8.8.8.8/", "http://[::ffff:127.0.0.1]/", False),
+    ("http://8.8.8.8/", "http://[fe80::1]/", False),
+    ("http://8.8.8.8/", "http://1.1.1.1/", True),  # public: fine
+    ("http://10.9.9.9/", "http://10.1.2.3/x", True),  # an intranet site links its intranet neighbour
+    ("http://10.9.9.9/", "http://192.168.1.1/", False),  # ...but not another private block
+    ("http://127.0.6.1:8080/", "http://127.0.0.1:9/", True),  # a loopback site (the tests) on loopback
+    ("http://127.0.6.1:8080/", "http://0.0.0.0:8080/", False),  # "this host" is never a neighbour
+])
+def test_private_address_policy(home: str, url: str, allowed: bool) -> None:
+    why = _verdict(_policy(home), url)
+    assert (why is None) is allowed, why
+    if why:
+        assert "allow_networks" in why
+
+
+def test_private_address_policy_allow_list_and_canaries() -> None:
+    assert _verdict(_policy("http://8.8.8.8/", allow=["192.168.0.0/16"]), "http://192.168.3.4/") is None
+    assert _verdict(_policy("http://8.8.8.8/"), "http://192.168.3.4/", gi_canary=True) is None
+    # only_networks still confines everything to IP literals inside it, without DNS
+    only = _policy("http://127.0.6.1/", only=["127.0.0.0/8"])
+    assert "only_networks" in (_verdict(only, "http://bszs.conac.cn/") or "")
+    assert block_of(__import__("ipaddress").ip_address("8.8.8.8")) is None
+
+
+# --- our own network ------------------------------------------------------------------------------
+
+
+def _site(ok: bool, error: str | None = None) -> dict[str, Any]:
+    return {"home_ok": ok, "home_error": error}
+
+
+def test_network_down_verdicts() -> None:
+    refused = {f"s{i}": _site(False, "refused: Connection was refused") for i in range(3)}
+    assert "refused 3" in (sites_verdict(refused, 3) or "")
+    assert sites_verdict(refused, 4) is None  # too few sites to tell
+    assert sites_verdict({**refused, "ok": _site(True)}, 3) is None
+    assert sites_verdict({**refused, "http": _site(False, "HTTP 503")}, 3) is None  # an answer is not our network
+    assert sites_verdict({**refused, "tls": _site(False, "tls: self-signed certificate")}, 3) is None
+    assert canary_verdict([{"url": "http://a/", "ok": False, "error": "dns: x"}]) is not None
+    assert canary_verdict([{"url": "http://a/", "ok": False, "error": "x"}, {"url": "http://b/", "ok": True}]) is None
+    assert canary_verdict([]) is None
+    stats = [{}, {"govinspect/network_down": "all 1 canary URL(s) failed"}]
+    assert network_down_reason(stats, {"ok": _site(True)}, 3) == "all 1 canary URL(s) failed"
+
+
+# --- URLs -----------------------------------------------------------------------------------------
+
+
+def test_canonical_query_in_the_page_encoding_and_configured_session_params() -> None:
+    assert urls.canonical("http://a/s?kw=安康", encoding="gb18030") == "http://a/s?kw=%B0%B2%BF%B5"
+    assert urls.canonical("http://a/s?kw=安康") == "http://a/s?kw=%E5%AE%89%E5%BA%B7"
+    assert urls.canonical("http://a/s?kw=%B0%B2%BF%B5") == "http://a/s?kw=%B0%B2%BF%B5"  # kept byte for byte
+    try:
+        urls.set_session_params(["sid"])
+        assert urls.canonical("http://a/p?sid=77&page=2") == "http://a/p?page=2"
+    finally:
+        urls.set_session_params(urls.DEFAULT_SESSION_PARAMS)
+    assert urls.canonical("http://a/p?sid=77") == "http://a/p?sid=77"
+
+
+# --- crawled text in reports ----------------------------------------------------------------------
+
+
+def test_crawled_text_is_not_rich_markup_and_not_a_formula() -> None:
+    row = {"id": 1, "unit": "u", "site": "s[/]", "check": "link_broken", "severity": "deduct", "status": "open",
+           "target": "http://a/x[/]y[red]z.html", "detail": "栏目「[bold]通知[/bold]」"}
+    out = io.StringIO()
+    Console(file=out, width=300).print(findings_table([row]))
+    text = out.getvalue()
+    assert "http://a/x[/]y[red]z.html" in text and "[bold]通知[/bold]" in text
+    assert _cell("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0"
+    assert _cell("+1") == "'+1" and _cell("@SUM(A1)") == "'@SUM(A1)"
+    assert _cell("http://a/") == "http://a/" and _cell(3) == 3
