@@ -223,7 +223,7 @@ class DynamicLists:
         if decision.extractor == "hanweb_datastore":
             col.kind = "list"  # a datastore is a list, even with no record in it
             for e in entries:
-                yield self._entry_link(state, col, e)
+                yield from self._entry_link(state, col, e)
             plan = proxy_plan(decision.result.meta, response.url)
             if plan is not None:
                 col.proxy = plan
@@ -233,7 +233,7 @@ class DynamicLists:
         elif decision.api is not None:
             call, param, listing = decision.api
             for e in entries:
-                yield self._entry_link(state, col, e)
+                yield from self._entry_link(state, col, e)
             if param is not None:
                 col.pager = "json"
                 pages = later_pages(param, listing, self._pages_left(col))
@@ -253,15 +253,22 @@ class DynamicLists:
     def _pages_left(self, col: ColumnState) -> int:
         return max(0, self.max_list_pages - len(col.list_urls))
 
-    def _entry_link(self, state: SiteState, col: ColumnState, e: ListEntry) -> LinkItem:
-        # a record of a datastore or a JSON list is a link of the column page as people see it
-        return LinkItem(site_id=state.id, source_url=col.url, target_url=e.url, tag="a", attr="href",
-                        anchor=e.title, internal=state.is_internal(e.url), attachment=is_attachment(e.url),
-                        region="body")
+    @property
+    def _light(self) -> bool:
+        # the weekly light scan records no links and visits no detail pages (SiteSpider scope)
+        return bool(getattr(self, "light", False))
 
-    def _pager_link(self, state: SiteState, col: ColumnState, url: str) -> LinkItem:
-        return LinkItem(site_id=state.id, source_url=col.url, target_url=url, tag="pager", attr="js", anchor="",
-                        internal=state.is_internal(url), region="body")
+    def _entry_link(self, state: SiteState, col: ColumnState, e: ListEntry) -> Iterator[LinkItem]:
+        # a record of a datastore or a JSON list is a link of the column page as people see it
+        if not self._light:
+            yield LinkItem(site_id=state.id, source_url=col.url, target_url=e.url, tag="a", attr="href",
+                           anchor=e.title, internal=state.is_internal(e.url), attachment=is_attachment(e.url),
+                           region="body")
+
+    def _pager_link(self, state: SiteState, col: ColumnState, url: str) -> Iterator[LinkItem]:
+        if not self._light:
+            yield LinkItem(site_id=state.id, source_url=col.url, target_url=url, tag="pager", attr="js", anchor="",
+                           internal=state.is_internal(url), region="body")
 
     def _proxy_requests(self, state: SiteState, col: ColumnState, depth: int, calls: list[Any]) -> Iterator[Any]:
         for call in calls:
@@ -272,7 +279,7 @@ class DynamicLists:
                 col.truncated = True
                 break
             col.list_urls.add(url)
-            yield self._pager_link(state, col, url)
+            yield from self._pager_link(state, col, url)
             req = self._request(state, call.url, "dataproxy", depth=depth, column=col.url,  # type: ignore[attr-defined]
                                 method="POST", gi_proxy_start=call.start)
             yield req.replace(body=call.body, headers={**PROXY_HEADERS, "Referer": col.url})
@@ -288,7 +295,7 @@ class DynamicLists:
             if key in col.list_urls:
                 continue
             col.list_urls.add(key)
-            yield self._pager_link(state, col, canonical(nxt.url))
+            yield from self._pager_link(state, col, canonical(nxt.url))
             req = self._request(state, nxt.url, "jsonlist", depth=depth, column=col.url,  # type: ignore[attr-defined]
                                 method=nxt.method, gi_api_page=n)
             headers = {**JSON_HEADERS, "Referer": col.url}
@@ -353,8 +360,8 @@ class DynamicLists:
                                    published=entry.published, date_text=entry.date_text,
                                    date_source=entry.date_source, list_page_url=list_page,
                                    position=col.position, pinned=entry.pinned)
-            yield self._entry_link(state, col, entry)
-            if state.is_internal(entry.url) and entry.url not in state.pages_requested \
+            yield from self._entry_link(state, col, entry)
+            if not self._light and state.is_internal(entry.url) and entry.url not in state.pages_requested \
                     and is_article_like(entry.url) and not is_attachment(entry.url) \
                     and len(state.pages_requested) < state.max_pages:
                 state.pages_requested.add(entry.url)

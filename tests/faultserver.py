@@ -140,10 +140,8 @@ class FaultHandler(BaseHTTPRequestHandler):
     def reset(self) -> None:
         """Abort the connection with a TCP RST (SO_LINGER 0), not a clean FIN."""
         self.wfile.flush()
-        sock = self.connection
-        raw = sock if not isinstance(sock, ssl.SSLSocket) else sock
-        raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        raw.close()
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
         self.close_connection = True
 
     def stopped(self, timeout: float) -> bool:

@@ -28,9 +28,13 @@ from db.session import make_engine, session_factory
 pytestmark = pytest.mark.slow
 
 
-def _slow_site(host: str, delay: float, n_pages: int) -> FaultServer:
-    srv = FaultServer(host, delay=delay, default=page("<html><head><title>页面</title></head><body>正文</body></html>"))
-    links = "".join(f'<a href="/p/{i}.html">第{i}页</a>' for i in range(n_pages))
+def _slow_site(host: str, delay: float, n_pages: int, held: threading.Event) -> FaultServer:
+    """A site of `n_pages` pages answered after `delay`, and /held.html that answers once `held` is set
+    (so the crawl is still running when the test acts)."""
+    body = page("<html><head><title>页面</title></head><body>正文</body></html>")
+    srv = FaultServer(host, delay=delay, default=body)
+    srv.route("/held.html", lambda h: (held.wait(60), body(h)))
+    links = '<a href="/held.html">慢</a>' + "".join(f'<a href="/p/{i}.html">第{i}页</a>' for i in range(n_pages))
     srv.route("/", page(f"<html><head><title>首页</title></head><body>{links}</body></html>"))
     return srv
 
@@ -70,18 +74,22 @@ def test_database_going_away_mid_run_fails_clearly_and_keeps_committed_rows(tmp_
     via_proxy = make_url(direct).set(host=host, port=port).render_as_string(hide_password=False)
     try:
         upgrade(direct)
-        with _slow_site("127.0.6.31", delay=0.05, n_pages=300) as site:
-            registry = write_registry(tmp_path / "sites.yaml", [site_entry("slow", site.url("/"))], retry_times=0)
+        held = threading.Event()
+        with _slow_site("127.0.6.31", delay=0.02, n_pages=100, held=held) as site:
+            registry = write_registry(tmp_path / "sites.yaml", [site_entry("slow", site.url("/"))], retry_times=0,
+                                      download_timeout=60)
             proc = _popen_scan(*scan_cmd(registry, via_proxy))
             try:
                 # some batches are committed (the pipeline flushes every 2 s)...
                 _wait_for(lambda: (_count(direct, "SELECT count(*) FROM pages") or 0) >= 10, 60,
                           "the first committed pages", proc)
                 committed = _count(direct, "SELECT count(*) FROM pages")
-                # ...then the database host goes away
+                # ...then the database host goes away, while the crawl is still going
                 proxy.cut()
+                held.set()
                 out, err = proc.communicate(timeout=60)
             finally:
+                held.set()
                 if proc.poll() is None:
                     proc.kill()
         assert proc.returncode not in (0, None), out[-2000:] + err[-3000:]
