@@ -59,6 +59,10 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
+# Scrapy's remote-control HTTP server runs Python sent to it: an unattended scheduled crawl has no
+# use for it, and it must not listen on an inspector's machine.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
 
 # The spider records every response; the HTTP cache would hide a site going down.
 HTTPCACHE_ENABLED = False

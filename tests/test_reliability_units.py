@@ -167,3 +167,14 @@ def test_crawled_text_is_not_rich_markup_and_not_a_formula() -> None:
     assert _cell("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0"
     assert _cell("+1") == "'+1" and _cell("@SUM(A1)") == "'@SUM(A1)"
     assert _cell("http://a/") == "http://a/" and _cell(3) == 3
+
+
+def test_no_remote_shell_listens_during_a_crawl() -> None:
+    """Scrapy's remote-control server and telnet console execute code sent to them; a crawl that
+    reads untrusted pages unattended must not open either."""
+    from crawler.config import Registry
+    from crawler.runner import crawl_settings
+
+    s = crawl_settings(Registry(units=[]), db_url="sqlite://", run_id=1, log_file=None, progress=False, site_ids=[])
+    assert s.getbool("REMOTE_CONTROL_ENABLED") is False
+    assert s.getbool("TELNETCONSOLE_ENABLED") is False
