@@ -37,7 +37,7 @@ from db.models import Column
 class Config(CheckConfig):
     max_age_days: int = Field(default=14, ge=1)
     future_tolerance_days: int = Field(default=2, ge=0)
-    navigation_fallback: bool = True  # apply the 二级页面 rule when the homepage has no dated item
+    navigation_fallback: bool = True  # apply the 二级页面 rule when the homepage lists no item at all
 
 
 def run(ctx: CheckContext) -> Iterator[FindingDraft]:
@@ -60,7 +60,9 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
         }
         if future:
             evidence["future_dated"] = [item_evidence(i) for i in future[:10]]
-        if newest is None and cfg.navigation_fallback:
+        # only a homepage that lists nothing is "navigation only"; one whose items are all undated
+        # is not updated (the indicator: 未注明日期视为不更新), fresh columns behind it or not
+        if not home_items and cfg.navigation_fallback:
             evidence["mode"] = "navigation"
             best_col, best = None, None
             second = [c for c in ctx.columns(site_id) if c.kind == "list" and _one_click(c, home)]

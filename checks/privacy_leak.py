@@ -65,7 +65,7 @@ class Config(CheckConfig):
     page_kinds: list[str] = ["detail", "column", "list", "other", "post"]
     kinds: list[Kind] = ["id_number", "mobile"]
     # a number right after one of these labels is an identifier of the document, not of a person
-    exclude_labels: list[str] = ["索引号", "文号", "发文字号", "编号"]
+    exclude_labels: list[str] = ["索引号", "文号", "发文字号", "项目编号", "合同编号", "招标编号"]
     # published official numbers that are not personal data (mobile duty lines etc.)
     allowed_numbers: list[str] = []
     snippet_chars: int = Field(default=20, ge=0, le=200)
@@ -90,8 +90,11 @@ def find_leaks(text: str, meta: dict[str, Any], as_of: dt.date, cfg: Config) -> 
     if not text:
         return []
     spans = _excluded_spans(text, meta)
-    label = re.compile(r"(?:" + "|".join(map(re.escape, cfg.exclude_labels)) + r")\s*[:：]?\s*[^\s，。；;,]*$") \
-        if cfg.exclude_labels else None
+    # the number must sit inside the label's own value (索引号：11610900MB…/2026-00012): a value is
+    # ASCII letters, digits and the separators official numbers use, so the label's reach ends at
+    # the first Chinese character and 「索引号所列事项…张三手机139…」 is still a leak
+    label = re.compile(r"(?:" + "|".join(map(re.escape, cfg.exclude_labels)) + r")\s*[:：]?\s*"
+                       r"[0-9A-Za-z/\-_.〔〕\[\]()（）]*$") if cfg.exclude_labels else None
     allowed = set(cfg.allowed_numbers)
     out: list[tuple[str, int, int]] = []
     patterns = [(k, ID_NUMBER if k == "id_number" else MOBILE) for k in cfg.kinds]

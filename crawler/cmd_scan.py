@@ -123,11 +123,12 @@ def demo(
     import os
 
     import samplesites
+    from crawler.clock import local_today
     from samplesites.accounts import DEFAULT_HOST, serve_accounts
     from samplesites.combined import attach_accounts
     from samplesites.server import SampleServers
 
-    day = _as_of(as_of) or dt.date.today()
+    day = _as_of(as_of) or local_today()
     out = out.resolve()
     sites_dir = out / "sites"
     if sites_dir.exists():

@@ -130,6 +130,8 @@ class CrawlConfig(Strict):
     concurrency_total: int = Field(default=32, ge=1, le=512)
     autothrottle: bool = True
     download_timeout: float = Field(default=15.0, gt=0)  # the indicator's 15 s
+    # the day a scan's as-of date defaults to is today in this zone (the indicators' local days)
+    timezone: str = "Asia/Shanghai"
     retry_times: int = Field(default=2, ge=0, le=10)
     # Retry-After longer than this is not waited for; the URL is recorded as failed with the reason
     max_retry_after: float = Field(default=60.0, ge=0)
@@ -165,6 +167,14 @@ class CrawlConfig(Strict):
     max_links_per_page: int = Field(default=10_000, ge=1)
     render: RenderConfig = RenderConfig()
     screenshots: ScreenshotConfig = ScreenshotConfig()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from crawler.clock import zone
+
+        zone(value)
+        return value
 
     @field_validator("only_networks", "allow_networks")
     @classmethod

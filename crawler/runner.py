@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy.exc import SQLAlchemyError
 
+from crawler.clock import local_today
 from crawler.config import DEFAULT_REGISTRY, Registry, load_registry
 from db.session import make_engine, resolve_url, session_scope
 
@@ -117,7 +118,7 @@ def run_scan(
     accounts = sorted(wanted & known_accounts) if kind not in runs.LIGHT_KINDS else []
     if not sites and not accounts:
         raise ScanError(f"{config_path} lists no site or account to scan")
-    as_of = as_of or dt.date.today()
+    as_of = as_of or local_today(registry.crawl.timezone)
     url = resolve_url(db_url)
     upgrade(url)
     engine = make_engine(url)
@@ -152,7 +153,9 @@ def run_scan(
         process.crawl(account_crawler, registry=registry, account_ids=accounts, as_of=as_of)
     process.start()
 
-    problems: list[str] = []
+    # each crawler's own trouble: one ending badly (an account platform's shape, a database error
+    # while writing posts) must not throw away what the other one read
+    problems: dict[str, list[str]] = {}
     crawl_stats: dict[str, Any] = {"requests": 0, "responses": 0, "items": 0, "finish_reasons": {}}
     for name, crawler in (("sites", site_crawler), ("accounts", account_crawler)):
         if crawler is None:
@@ -165,13 +168,14 @@ def run_scan(
         crawl_stats["items"] += stats.get("item_scraped_count", 0)
         for key, value in stats.items():  # browser use: pages, launches (ours and scrapy-playwright's)
             if key.startswith("govinspect/render/") or key == "playwright/browser_count":
-                name = key.removeprefix("govinspect/render/").replace("playwright/", "playwright_")
-                crawl_stats.setdefault("render", {})[name] = value
+                stat = key.removeprefix("govinspect/render/").replace("playwright/", "playwright_")
+                crawl_stats.setdefault("render", {})[stat] = value
+        mine = problems.setdefault(name, [])
         if reason != "finished":
-            problems.append(f"{name} crawl ended: {reason or 'unknown reason'}")
+            mine.append(f"{name} crawl ended: {reason or 'unknown reason'}")
         if stats.get("govinspect/db/error"):
             # the pipeline could not write: what the crawl saw is not all in the database
-            problems.append(f"database error while writing the {name}: {stats['govinspect/db/error']}")
+            mine.append(f"database error while writing the {name}: {stats['govinspect/db/error']}")
 
     site_spider: Any = site_crawler.spider if site_crawler else None
     account_spider: Any = account_crawler.spider if account_crawler else None
@@ -183,12 +187,10 @@ def run_scan(
     # our own network failing is not the sites failing: such a scan gives no verdict at all
     down = network_down_reason([c.stats.get_stats() for c in (site_crawler, account_crawler) if c and c.stats],
                                site_stats, registry.crawl.network_down_min_sites)
-    if down:
-        problems = [down, *(p for p in problems if not p.endswith("ended: network_down"))]
-    status = "failed" if problems else "completed"
-    error = "; ".join(problems) or None
+    status, error, failed = run_outcome(problems, down)
     try:
-        _finish(engine, run_id, status, error, site_stats, account_results, crawl_stats)
+        _finish(engine, run_id, status, error, site_stats, account_results, crawl_stats,
+                sites_error=failed.get("sites"), accounts_error=failed.get("accounts"))
     except SQLAlchemyError as exc:
         engine.dispose()
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -197,7 +199,7 @@ def run_scan(
                         + (f"; the crawl itself: {error}" if error else "")) from None
     result = ScanResult(run_id=run_id, status=status, site_stats=site_stats, error=error,
                         account_results=account_results, skipped_busy=skipped_busy)
-    if run_checks and status == "completed":
+    if run_checks and status != "failed":
         from checks.engine import check_and_score
 
         with session_scope(engine) as session:
@@ -206,17 +208,37 @@ def run_scan(
     return result
 
 
+def run_outcome(problems: dict[str, list[str]], network_down: str | None) -> tuple[str, str | None, dict[str, str]]:
+    """(run status, run error, crawler name -> its error) from each crawler's problems.
+
+    Our own network down: the run fails and nobody gets a verdict. One crawler in trouble (the
+    accounts' platform changed shape, a database error while writing posts): its subjects fail,
+    the other crawler's are judged, and the run is `incomplete`. All in trouble: failed."""
+    if network_down:
+        return "failed", network_down, dict.fromkeys(problems, network_down)
+    failed = {name: "; ".join(p) for name, p in problems.items() if p}
+    error = "; ".join(failed.values()) or None
+    if not failed:
+        return "completed", None, {}
+    return ("failed" if len(failed) == len(problems) else "incomplete"), error, failed
+
+
 def _finish(engine: Any, run_id: int, status: str, error: str | None, site_stats: dict[str, dict[str, Any]],
-            account_results: dict[str, dict[str, Any]], crawl_stats: dict[str, Any]) -> None:
+            account_results: dict[str, dict[str, Any]], crawl_stats: dict[str, Any], *,
+            sites_error: str | None = None, accounts_error: str | None = None) -> None:
+    """Record each site's and account's end with its own crawler's outcome, then the run's."""
     from db import runs
 
     with session_scope(engine) as session:
         for sid, st in site_stats.items():
-            runs.finish_site_scan(session, run_id, sid, status=status, error=st.get("home_error"), stats=st)
+            runs.finish_site_scan(session, run_id, sid, status="failed" if sites_error else "completed",
+                                  error=sites_error or st.get("home_error"), stats=st)
         for aid, res in account_results.items():
             # an account still `running` was cut off by the end of the crawl
-            account_status = res["status"] if res["status"] != "running" and status == "completed" else "failed"
-            account_error = res["error"] or (None if account_status == "completed" else error or "crawl ended early")
+            ok = res["status"] != "running" and not accounts_error
+            account_status = res["status"] if ok else "failed"
+            account_error = res["error"] or (None if account_status == "completed"
+                                             else accounts_error or "crawl ended early")
             runs.finish_site_scan(session, run_id, aid, status=account_status, error=account_error,
                                   stats=res["stats"])
         runs.finish_run(session, run_id, status=status, error=error, stats=crawl_stats)

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from crawler.clock import local_today, zone
 from crawler.config import CONFIG_DIR
 from crawler.yamlconf import ConfigError, line_of, load_yaml, validate
 
@@ -112,18 +113,15 @@ class ScheduleConfig(Strict):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r}") from None
+        zone(v)
         return v
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        return zone(self.timezone)
 
     def today(self, now: dt.datetime | None = None) -> dt.date:
-        return (now or dt.datetime.now(dt.UTC)).astimezone(self.tz).date()
+        return local_today(self.timezone, now)
 
 
 def quarterly_fire_times(cfg: ScheduleConfig, after: dt.datetime, count: int = 4) -> list[dt.datetime]:

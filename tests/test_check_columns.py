@@ -107,6 +107,22 @@ def test_failed_empty_hub_and_future_columns(session: Session, rb: RunBuilder) -
     assert soon.url not in targets(got)  # within the tolerance (a scan running past midnight)
 
 
+
+def test_a_column_dated_only_in_the_future_says_so(session: Session, rb: RunBuilder) -> None:
+    later = [AS_OF + dt.timedelta(days=n) for n in (30, 400)]
+    future = rb.column("s1", "/xw/f/", "工作动态", category="news", items=later)
+    mixed = rb.column("s1", "/xw/m/", "部门动态", category="news", items=[None, AS_OF + dt.timedelta(days=30)])
+    rb.done()
+    got = {d.target: d for d in drafts_of(session, rb.id, "column_stale")}
+    f = got[future.url]
+    assert "未注明发布日期" not in f.detail  # they are dated: just implausibly
+    assert "2条信息日期均晚于检查日" in f.detail and "无法认定" in f.detail and later[0].isoformat() in f.detail
+    assert [i["published"] for i in f.evidence["future_dated"]] == [d.isoformat() for d in later]
+    assert f.evidence["newest"] is None and f.evidence["dated_items"] == 2
+    m = got[mixed.url]
+    assert "1条信息未注明发布日期，1条日期晚于检查日" in m.detail and "无法认定" in m.detail
+
+
 def test_first_level_is_recorded(session: Session, rb: RunBuilder) -> None:
     d = rb.days_ago
     hub = rb.column("s1", "/zfxxgk/", "政府信息公开", category="disclosure", kind="hub", source="nav")
@@ -178,4 +194,13 @@ def test_navigation_only_homepage_uses_pages_one_click_away(session: Session, rb
     assert drafts_of(session, rb.id, "homepage_stale") == []
     # with the fallback off, a homepage without dated items is stale
     (f,) = drafts_of(session, rb.id, "homepage_stale", navigation_fallback=False)
+    assert f.evidence["newest"] is None and "没有注明发布日期" in f.detail
+
+
+def test_homepage_with_only_undated_items_is_stale_whatever_its_columns(session: Session, rb: RunBuilder) -> None:
+    rb.homepage_items("s1", [None, None, None, None])  # it lists news, but no date says when
+    rb.column("s1", "/xw/", "新闻动态", category="news", items=[rb.days_ago(1)])
+    rb.done()
+    (f,) = drafts_of(session, rb.id, "homepage_stale")
+    assert f.evidence["mode"] == "homepage" and f.evidence["homepage_items"] == 4
     assert f.evidence["newest"] is None and "没有注明发布日期" in f.detail

@@ -84,6 +84,17 @@ def test_planted_leaks_and_look_alikes(session: Session, rb: RunBuilder) -> None
         assert VALID_ID not in blob and MOBILE not in blob
 
 
+def test_a_label_reaches_only_its_own_value(session: Session, rb: RunBuilder) -> None:
+    # 身份证编号 is a person's number, not a document's; and 索引号 in a sentence does not cover
+    # whatever number follows later in it
+    a, b = rb.url("s1", "/gs/a.html"), rb.url("s1", "/gs/b.html")
+    rb.page("s1", a, text=f"申请人身份证编号：{VALID_ID}，住址汉滨区。")
+    rb.page("s1", b, text=f"经审核，索引号所列事项已办结、当事人张三手机{MOBILE}。")
+    rb.done()
+    got = {d.target: d.url for d in drafts_of(session, rb.id, "privacy_leak")}
+    assert got == {"id_number": a, "mobile": b}
+
+
 def test_metadata_values_are_not_leaks(session: Session, rb: RunBuilder) -> None:
     # an index number that is digit-for-digit an id number, known only from the metadata table
     page = rb.url("s1", "/xxgk/t1.html")

@@ -191,6 +191,10 @@ def test_short_dates_year_from_url_then_page_meta_then_as_of():
     r = _html(_page('<ul><li><a href="p.html">x</a>12-30</li><li><a href="q.html">y</a>01-02</li></ul>'),
               as_of=D(2026, 1, 5))
     assert [e.published for e in r.entries] == [D(2025, 12, 30), D(2026, 1, 2)]
+    # the day after as-of is a clock a few hours ahead, not last year's item; two days is last year
+    r = _html(_page('<ul><li><a href="p.html">x</a>[11-21]</li><li><a href="q.html">y</a>[11-22]</li></ul>'),
+              as_of=D(2026, 11, 20))
+    assert [e.published for e in r.entries] == [D(2026, 11, 21), D(2025, 11, 22)]
 
 
 def test_date_from_url_only():

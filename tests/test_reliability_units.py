@@ -178,3 +178,18 @@ def test_no_remote_shell_listens_during_a_crawl() -> None:
     s = crawl_settings(Registry(units=[]), db_url="sqlite://", run_id=1, log_file=None, progress=False, site_ids=[])
     assert s.getbool("REMOTE_CONTROL_ENABLED") is False
     assert s.getbool("TELNETCONSOLE_ENABLED") is False
+
+
+def test_one_crawler_in_trouble_does_not_fail_the_other() -> None:
+    from crawler.runner import run_outcome
+
+    assert run_outcome({"sites": [], "accounts": []}, None) == ("completed", None, {})
+    status, error, failed = run_outcome({"sites": [], "accounts": ["database error while writing the accounts: x"]},
+                                        None)
+    assert status == "incomplete" and set(failed) == {"accounts"} and "accounts" in (error or "")
+    status, _, failed = run_outcome({"sites": ["sites crawl ended: shutdown"]}, None)
+    assert status == "failed" and set(failed) == {"sites"}
+    # our own network down: everything fails, whatever each crawler thought
+    status, error, failed = run_outcome({"sites": [], "accounts": []}, "network down: canaries failed")
+    assert status == "failed" and failed == {"sites": "network down: canaries failed",
+                                             "accounts": "network down: canaries failed"}

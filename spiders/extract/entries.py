@@ -110,7 +110,9 @@ def entry_date(item: Any, a: Any, url: str, ctx: PageContext) -> tuple[dt.date |
     # the month-day would lie after the page's generation (or after as_of): 12-30 on a page
     # generated on 2026-01-05 is from 2025
     rollback = url_year is None
-    latest = ctx.as_of
+    # a day of slack: a list read early on the as-of day may already show tomorrow's local date
+    # (the as-of date and the site's clock can sit in different zones); only later dates roll back
+    latest = ctx.as_of + dt.timedelta(days=1)
     if ctx.generated is not None and ctx.generated.year == default_year and ctx.generated < latest:
         latest = ctx.generated
     for text in (_subtree_text(item, exclude=a, sep=" "), _subtree_text(a, sep=" ")):
