@@ -28,10 +28,11 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import Request, Response
 
+from crawler.clock import local_today
 from crawler.config import AccountConfig, Registry, UnitConfig, load_registry
 from crawler.errors import classify_failure
-from crawler.items import LinkItem, LinkResultItem, PostItem, SiteScanItem
-from crawler.urls import canonical
+from crawler.items import LinkItem, PostItem, SiteScanItem
+from spiders.linkcheck import REDIRECT_STATUSES, Hop, check_step, failure_result
 from spiders.platforms import FeedError, FeedRequest, ParsedFeed, ParsedPost, parse_feed
 from spiders.platforms.wechat import first_request, is_freepublish_url
 from spiders.platforms.weibo import with_query
@@ -41,8 +42,6 @@ log = logging.getLogger(__name__)
 # Feeds before link checks, so an account's status is settled early in a long scan.
 PRIO = {"feed": 80, "check": 0}
 DEFAULT_MAX_PAGES = 5
-HEAD_FALLBACK_STATUSES = {403, 405, 501}
-REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 # platforms answer a client they throttle with these (m.weibo.cn famously with 418)
 RATE_LIMIT_STATUSES = {418, 429}
 LOGIN_HINTS = ("passport", "login", "signin", "visitor")
@@ -135,7 +134,7 @@ class AccountSpider(scrapy.Spider):
         if isinstance(as_of, str):
             as_of = dt.date.fromisoformat(as_of)
         # the checks judge freshness against as_of; the spider only records what it reads
-        self.as_of: dt.date = as_of or dt.date.today()
+        self.as_of: dt.date = as_of or local_today(self.registry.crawl.timezone)
         if isinstance(account_ids, str):
             account_ids = [a for a in account_ids.split(",") if a]
         wanted = set(account_ids or [])
@@ -346,7 +345,7 @@ class AccountSpider(scrapy.Spider):
         return SiteScanItem(site_id=st.id, unit_id=st.unit.id, status="completed", subject="account",
                             home_url=st.home_url, stats=st.stats())
 
-    # --- link checks (the site spider's semantics: HEAD, GET fallback, every hop recorded) ----------
+    # --- link checks (spiders/linkcheck, as in the site spider: HEAD, GET fallback, every hop recorded)
 
     def _check_request(self, st: AccountState, url: str, method: str = "HEAD",
                        chain: list[dict[str, Any]] | None = None, origin: str | None = None) -> Request:
@@ -364,53 +363,12 @@ class AccountSpider(scrapy.Spider):
                        priority=PRIO["check"], dont_filter=True)
 
     def parse_check(self, response: Response) -> Iterator[Any]:
-        meta = response.meta
-        st = self.states[meta["gi_site"]]
-        chain = list(meta["gi_chain"]) + [{"url": response.url, "status": response.status}]
-        origin = meta["gi_origin"]
-        method = response.request.method if response.request else "GET"
-        if response.status in REDIRECT_STATUSES and b"Location" in response.headers:
-            location = canonical(urljoin(response.url, response.headers[b"Location"].decode("latin-1")))
-            if location in {hop["url"] for hop in chain}:
-                yield self._result(st, origin, method, response, chain, ok=False, error_class="redirect_loop",
-                                   error=f"redirect loop back to {location}")
-                return
-            if len(chain) > self.max_redirects:
-                yield self._result(st, origin, method, response, chain, ok=False, error_class="too_many_redirects",
-                                   error=f"more than {self.max_redirects} redirects")
-                return
-            yield self._check_request(st, location, "GET" if response.status == 303 else method, chain, origin)
+        step = check_step(response, self.max_redirects)
+        if isinstance(step, Hop):
+            st = self.states[response.meta["gi_site"]]
+            yield self._check_request(st, step.url, step.method, step.chain, response.meta["gi_origin"])
             return
-        if method == "HEAD" and (
-            response.status in HEAD_FALLBACK_STATUSES
-            or (response.status == 200 and response.headers.get(b"Content-Length") == b"0")
-        ):
-            # many servers mishandle HEAD; only a GET's answer counts as a verdict
-            yield self._check_request(st, origin, "GET", None, origin)
-            return
-        ok = 200 <= response.status < 300
-        yield self._result(st, origin, method, response, chain, ok=ok, error_class=None if ok else "http",
-                           error=None if ok else f"HTTP {response.status}")
-
-    @staticmethod
-    def _result(st: AccountState, url: str, method: str, response: Response, chain: list[dict[str, Any]], *,
-                ok: bool, error_class: str | None, error: str | None) -> LinkResultItem:
-        return LinkResultItem(
-            site_id=st.id, url=url, method=method, status=response.status, ok=ok, error_class=error_class,
-            error=error, redirect_chain=chain if len(chain) > 1 else [], final_url=response.url,
-            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1")[:200],
-            elapsed_ms=int(1000 * float(response.meta.get("download_latency", 0) or 0)),
-            attempts=1 + int(response.meta.get("retry_times", 0) or 0),
-        )
+        yield step
 
     def on_check_error(self, failure: Any) -> Iterator[Any]:
-        request = failure.request
-        meta = request.meta
-        error_class, message = classify_failure(failure)
-        chain = meta["gi_chain"]
-        yield LinkResultItem(
-            site_id=meta["gi_site"], url=meta["gi_origin"], method=request.method, status=None, ok=False,
-            error_class=error_class, error=message[:2000],
-            redirect_chain=list(chain) + [{"url": request.url, "status": None}] if chain else [],
-            final_url=request.url, attempts=1 + int(meta.get("retry_times", 0) or 0),
-        )
+        yield failure_result(failure)

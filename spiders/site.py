@@ -13,14 +13,14 @@ import datetime as dt
 import hashlib
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Request, Response, TextResponse
 
+from crawler.clock import local_today
 from crawler.config import ColumnRules, Registry, load_column_rules, load_registry
-from crawler.errors import classify_failure
-from crawler.items import ColumnItemRecord, LinkItem, LinkResultItem, PageItem, SiteScanItem
+from crawler.items import ColumnItemRecord, LinkItem, PageItem, SiteScanItem
 from crawler.urls import canonical, set_session_params
 from spiders.dynamic import API_KINDS, DynamicLists
 from spiders.extract.columns import classify_page, column_candidates, hub_links
@@ -31,6 +31,7 @@ from spiders.extract.pager import PagerResult, find_pager
 from spiders.extract.text import page_title, script_writes, visible_text
 from spiders.extract.urls import is_article_like, is_attachment
 from spiders.homepage import homepage_entries
+from spiders.linkcheck import Hop, check_step, failure_result, is_redirect
 from spiders.state import ColumnState, SiteState
 
 # Request priorities: structure first (homepage, columns, their pages), then details, then checks.
@@ -41,8 +42,6 @@ NON_PAGE_EXTS = {
     ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".ico", ".css", ".js", ".mp4", ".mp3",
     ".flv", ".swf", ".woff", ".woff2", ".ttf", ".eot", ".avi", ".wmv", ".exe", ".apk", ".tif", ".tiff",
 }
-HEAD_FALLBACK_STATUSES = {403, 405, 501}
-REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
 
 def _ext(url: str) -> str:
@@ -78,7 +77,7 @@ class SiteSpider(DynamicLists, scrapy.Spider):
         )
         if isinstance(as_of, str):
             as_of = dt.date.fromisoformat(as_of)
-        self.as_of: dt.date = as_of or dt.date.today()
+        self.as_of: dt.date = as_of or local_today(self.registry.crawl.timezone)
         if isinstance(site_ids, str):
             site_ids = [s for s in site_ids.split(",") if s]
         wanted = set(site_ids or [])
@@ -178,46 +177,25 @@ class SiteSpider(DynamicLists, scrapy.Spider):
         meta = response.meta
         state = self.states[meta["gi_site"]]
         kind = meta["gi_kind"]
-        chain = list(meta["gi_chain"]) + [{"url": response.url, "status": response.status}]
         origin = meta["gi_origin"]
         method = response.request.method if response.request else "GET"
         self.note_render(state, response)
 
-        if response.status in REDIRECT_STATUSES and b"Location" in response.headers:
-            location = canonical(urljoin(response.url, response.headers[b"Location"].decode("latin-1")))
-            seen = {hop["url"] for hop in chain}
-            if location in seen:
-                yield self._result(state, origin, method, response, chain, ok=False,
-                                   error_class="redirect_loop", error=f"redirect loop back to {location}")
-                return
-            if len(chain) > self.max_redirects:
-                yield self._result(state, origin, method, response, chain, ok=False,
-                                   error_class="too_many_redirects",
-                                   error=f"more than {self.max_redirects} redirects")
-                return
-            next_method = "GET" if response.status == 303 else method
+        step = check_step(response, self.max_redirects)
+        if isinstance(step, Hop) and step.redirect:
             # a page that redirects off-site is checked there but not crawled as this site's page
-            next_kind = kind if state.is_internal(location) else "check"
-            yield self._request(state, location, next_kind, depth=meta["gi_depth"], column=meta["gi_column"],
-                                method=next_method, chain=chain, origin=origin,
+            next_kind = kind if state.is_internal(step.url) else "check"
+            yield self._request(state, step.url, next_kind, depth=meta["gi_depth"], column=meta["gi_column"],
+                                method=step.method, chain=step.chain, origin=origin,
                                 **{k: v for k, v in meta.items() if k.startswith("gi_x_")})
             return
-
-        if method == "HEAD" and (
-            response.status in HEAD_FALLBACK_STATUSES
-            or (response.status == 200 and response.headers.get(b"Content-Length") == b"0")
-        ):
-            # many servers mishandle HEAD; only a GET's answer counts as a verdict
+        if isinstance(step, Hop):  # HEAD refused: GET decides
             yield self._request(state, origin, kind, depth=meta["gi_depth"], method="GET", origin=origin)
             return
-
-        ok = 200 <= response.status < 300
-        error = None if ok else f"HTTP {response.status}"
-        if not ok and response.meta.get("retry_after_refused"):
-            # the server asked for a longer wait than we give it (crawl.max_retry_after): say so
-            error += f" (Retry-After {response.meta['retry_after_refused']:g} s exceeds crawl.max_retry_after)"
-        yield self._result(state, origin, method, response, chain, ok=ok,
-                           error_class=None if ok else "http", error=error)
+        yield step
+        if is_redirect(response):  # a redirect loop or too long a chain: no page behind it
+            return
+        ok = step.ok
         if kind in API_KINDS:  # a Hanweb data proxy or JSON API page of a column
             yield from self.parse_list_api(state, response, ok)
             return
@@ -241,25 +219,6 @@ class SiteSpider(DynamicLists, scrapy.Spider):
             return
         yield from self._parse_page(state, response, kind, meta["gi_depth"], meta["gi_column"], origin)
 
-    def _result(
-        self, state: SiteState, url: str, method: str, response: Response, chain: list[dict[str, Any]],
-        *, ok: bool, error_class: str | None, error: str | None,
-    ) -> LinkResultItem:
-        return LinkResultItem(
-            site_id=state.id,
-            url=url,
-            method=method,
-            status=response.status,
-            ok=ok,
-            error_class=error_class,
-            error=error,
-            redirect_chain=chain if len(chain) > 1 else [],
-            final_url=response.url,
-            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1")[:200],
-            elapsed_ms=int(1000 * float(response.meta.get("download_latency", 0) or 0)),
-            attempts=1 + int(response.meta.get("retry_times", 0) or 0),
-        )
-
     def on_error(self, failure: Any) -> Iterator[Any]:
         request = failure.request
         meta = request.meta
@@ -268,21 +227,11 @@ class SiteSpider(DynamicLists, scrapy.Spider):
         if fallback is not None:  # the browser failed: the page is read without it
             yield fallback
             return
-        error_class, message = classify_failure(failure)
+        result = failure_result(failure)
+        error_class, message = result.error_class, result.error
         if error_class not in ("robots", "skipped"):
             state.errors += 1
-        yield LinkResultItem(
-            site_id=state.id,
-            url=meta["gi_origin"],
-            method=request.method,
-            status=None,
-            ok=False,
-            error_class=error_class,
-            error=message[:2000],
-            redirect_chain=list(meta["gi_chain"]) + [{"url": request.url, "status": None}] if meta["gi_chain"] else [],
-            final_url=request.url,
-            attempts=1 + int(meta.get("retry_times", 0) or 0),
-        )
+        yield result
         kind = meta["gi_kind"]
         if kind == "home":
             state.home_ok = False
