@@ -95,8 +95,16 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
             if shot is not None:
                 evidence["screenshot_id"] = shot  # the column page as Chromium showed it
             cat = CATEGORY_NAMES.get(col.category, col.category)
-            if newest is None:
+            undated = len(col_items) - evidence["dated_items"]
+            if newest is None and not future:
                 detail = f"栏目不更新：「{col.name}」（{cat}）的{len(col_items)}条信息均未注明发布日期，视为不更新"
+            elif newest is None:
+                # every date there is lies after the check day (a typo or a placeholder year): no
+                # plausible date to judge by, so the column counts as not updated, like an undated one
+                dated = (f"{len(future)}条信息日期均晚于检查日" if not undated
+                         else f"{undated}条信息未注明发布日期，{len(future)}条日期晚于检查日")
+                detail = (f"栏目不更新：「{col.name}」（{cat}）的{dated}（如{iso(future[0].published)}），"
+                          f"无法认定更新时间，视为不更新")
             else:
                 age = (ctx.as_of - newest.published).days  # type: ignore[operator]
                 detail = (f"栏目不更新：「{col.name}」（{cat}）最新信息发布于{iso(newest.published)}（{age}天前），"

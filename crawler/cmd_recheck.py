@@ -113,7 +113,8 @@ def recheck(
     url: Annotated[str | None, typer.Option("--url", help="Recheck only this broken link of the site")] = None,
     config: Annotated[Path | None, typer.Option("--config", "-c", help="Site registry YAML (default config/sites.yaml)")] = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file (default $GOVINSPECT_DB or ./govinspect.db)")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Check date of the rescan, YYYY-MM-DD (default today)")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Check date of the site rescan, YYYY-MM-DD (default "
+                                              "today); not with --url")] = None,
 ) -> None:
     """Rescan one site now and update its findings (fixed when gone), or with --url request one
     broken link again: fixed if it works now (exit 0), else it stays open (exit 1)."""
@@ -123,6 +124,11 @@ def recheck(
         day = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise typer.BadParameter(f"--as-of must be YYYY-MM-DD, got {as_of!r}") from None
+    if url and as_of:
+        # a link is requested now and its answer is recorded with the time it came: there is no
+        # scan run to carry a check date, and backdating the verdict would misstate when it held
+        raise typer.BadParameter("applies to the site rescan only (without --url): a single link is "
+                                 "requested now and recorded with the time of the request", param_hint="'--as-of'")
     db_url = resolve_url(db)
     try:
         if url:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -307,9 +308,22 @@ def findings(
     write_rows(rows, FINDING_FIELDS, fmt, output, findings_table(rows) if fmt is Format.table else None)
 
 
+QUARTER_RE = re.compile(r"\d{4}Q[1-4]")
+
+
+def _quarter_opt(value: str | None) -> str | None:
+    """A quarter as scores store it (2026Q4); anything else would only match nothing, silently."""
+    if value is None:
+        return None
+    if not QUARTER_RE.fullmatch(value.strip().upper()):
+        raise typer.BadParameter(f"expected a quarter like 2026Q4, got {value!r}")
+    return value.strip().upper()
+
+
 def scores(
     db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
-    quarter: Annotated[str | None, typer.Option("--quarter", help="e.g. 2026Q4 (default: the newest scored)")] = None,
+    quarter: Annotated[str | None, typer.Option("--quarter", help="e.g. 2026Q4 (default: the newest scored)",
+                                                callback=_quarter_opt)] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file")] = None,
 ) -> None:
@@ -327,9 +341,15 @@ def check(
     db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
     run: Annotated[int | None, typer.Option("--run", help="Scan run id (default: the newest)")] = None,
     indicators: Annotated[Path | None, typer.Option("--indicators", help="Indicator config (default config/indicators.yaml)")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    fmt: Annotated[Format, typer.Option("--format", help="Output format: table or json")] = Format.table,
 ) -> None:
     """(Re)run the checks and the scoring on a stored scan run."""
+    if fmt not in (Format.table, Format.json):
+        # the summary is nested (counts, scores with their vetoes): no flat rows for a sheet.
+        # Refuse before checking anything rather than print a table the caller did not ask for.
+        raise typer.BadParameter(f"check prints table or json only, not {fmt.value}; for a spreadsheet use "
+                                 f"`govinspect findings` or `govinspect scores` --format {fmt.value}",
+                                 param_hint="'--format'")
     from checks.engine import CheckError, check_and_score
     from db.models import ScanRun
     from db.session import make_engine, resolve_url, session_scope
@@ -350,7 +370,7 @@ def check(
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
-    if fmt == "json":
+    if fmt is Format.json:
         sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     else:
         print_check_summary(console, summary, resolve_url(db))

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checks.base import quarter_of
+from crawler.cmd_report import query_findings
 from crawler.schedule_config import Deadline, quarter_end, quarter_start
-from db.models import Account, Finding, ScanRun, Site, SiteScan, Unit, utcnow
+from db.models import Account, ScanRun, Score, Site, SiteScan, Unit, utcnow
 from db.runs import FULL_KINDS, stale_reason
 
 UNRESOLVED = ("open", "confirmed")
@@ -28,8 +29,8 @@ class UnitStatus:
     last_as_of: dt.date | None = None
     last_finished: dt.datetime | None = None
     running: list[int] = field(default_factory=list)  # live runs scanning one of its subjects now
-    open_findings: int = 0  # open or confirmed
-    vetoes: int = 0  # of those, veto severity
+    open_findings: int = 0  # open or confirmed, of its subjects' latest scans (as `govinspect findings` shows)
+    vetoes: int = 0  # veto items fired in its subjects' newest scores of the quarter
 
     @property
     def missing(self) -> list[str]:
@@ -99,13 +100,23 @@ def quarter_status(session: Session, today: dt.date, deadline: Deadline) -> Quar
         if unit is not None and run_id not in unit.running:
             unit.running.append(run_id)
 
-    for unit_id, severity, n in session.execute(
-        select(Finding.unit_id, Finding.severity, func.count())
-        .where(Finding.status.in_(UNRESOLVED)).group_by(Finding.unit_id, Finding.severity)
-    ):
-        if unit_id in units:
-            units[unit_id].open_findings += n
-            if severity == "veto":
-                units[unit_id].vetoes += n
+    # what is open now: a finding no longer seen by its subject's latest scan, or of a site taken
+    # out of the registry, is not (the same rows `govinspect findings` lists)
+    for f in query_findings(session):
+        unit = units.get(owner.get(f["site"], ""))
+        if unit is not None and f["status"] in UNRESOLVED:
+            unit.open_findings += 1
+
+    # a veto is a veto item the scoring fired (e.g. 5 stale columns), not a finding of veto
+    # severity (one stale column is one); read it like the unit score does: each member's newest
+    # score of the quarter
+    newest: dict[tuple[str, str], Score] = {}
+    for score in session.scalars(select(Score).where(Score.quarter == quarter_of(today), Score.subject != "unit")
+                                 .order_by(Score.run_id, Score.id)):
+        newest[(score.subject, score.subject_id)] = score
+    for score in newest.values():
+        unit = units.get(owner.get(score.subject_id, ""))
+        if unit is not None:
+            unit.vetoes += len(score.vetoes or [])
     return QuarterStatus(today=today, quarter=quarter_of(today), start=start, end=end,
                          deadline=deadline.for_day(today), units=list(units.values()))

@@ -107,7 +107,6 @@ def test_failed_empty_hub_and_future_columns(session: Session, rb: RunBuilder) -
     assert soon.url not in targets(got)  # within the tolerance (a scan running past midnight)
 
 
-
 def test_a_column_dated_only_in_the_future_says_so(session: Session, rb: RunBuilder) -> None:
     later = [AS_OF + dt.timedelta(days=n) for n in (30, 400)]
     future = rb.column("s1", "/xw/f/", "工作动态", category="news", items=later)

@@ -26,7 +26,7 @@ from crawler.cmd_report import query_findings
 from crawler.schedule_config import Deadline
 from crawler.status import quarter_status
 from db import runs
-from db.models import Finding, ScanRun, Score, SiteScan
+from db.models import Finding, ScanRun, Score, Site, SiteScan
 from db.session import make_engine, session_factory
 
 AS_OF = dt.date(2026, 11, 20)
@@ -165,6 +165,9 @@ def test_recheck_one_link(sqlite_url: str, sqlite_session: Session, monkeypatch:
         return cli.invoke(app, ["recheck", "--db", sqlite_url, "--site", "a", *extra])
 
     try:
+        # a link is requested now: a check date does not apply (refused before any request)
+        result = recheck("--url", gone, "--as-of", "2026-11-01")
+        assert result.exit_code == 2 and "site rescan only" in result.output, result.output
         result = recheck("--url", gone)  # still 404
         assert result.exit_code == 1, result.output
         assert "still broken" in result.output and "HTTP 404" in result.output
@@ -204,6 +207,51 @@ def test_recheck_one_link(sqlite_url: str, sqlite_session: Session, monkeypatch:
     assert f.status == "open" and "after being fixed by govinspect recheck" in f.status_reason
 
 
+def test_status_counts_current_findings_and_the_vetoes_the_scores_fired(sqlite_session: Session) -> None:
+    """Open findings are those `govinspect findings` shows (seen in each subject's latest scan, of
+    sites still in the registry); vetoes are the veto items of each member's newest score of the
+    quarter, not findings of veto severity (one stale column is one; five veto the site)."""
+    s = sqlite_session
+    runs.sync_registry(s, make_registry({"u": ["s1", "s2", "gone"]}))
+    last_q = RunBuilder(s, dt.date(2026, 9, 30))
+    last_q.site("s2", "u")
+    first = RunBuilder(s, dt.date(2026, 10, 10))
+    for sid in ("s1", "s2", "gone"):
+        first.site(sid, "u")
+    second = RunBuilder(s, dt.date(2026, 11, 2))
+    for sid in ("s1", "s2"):
+        second.site(sid, "u")
+
+    def finding(sid: str, target: str, last_run: int, severity: str = "deduct", status: str = "open") -> None:
+        s.add(Finding(unit_id="u", subject_id=sid, check_id="column_stale", severity=severity, url=target,
+                      target=target, target_hash=target, first_seen_run=first.id, last_seen_run=last_run,
+                      status=status))
+
+    finding("s1", "fixed-since", first.id)  # not seen by s1's latest scan
+    finding("gone", "of-a-removed-site", first.id)
+    finding("s1", "stale-1", second.id, "veto")  # two stale columns: two veto-severity findings, no veto
+    finding("s1", "stale-2", second.id, "veto")
+    finding("s2", "confirmed", second.id, status="confirmed")
+    finding("s2", "dismissed", second.id, status="dismissed")
+
+    def score(run: RunBuilder, subject: str, sid: str, vetoes: list[str], quarter: str = "2026Q4") -> None:
+        s.add(Score(run_id=run.id, quarter=quarter, subject=subject, subject_id=sid, unit_id="u", score=0.0,
+                    passed=not vetoes, vetoes=[{"id": v} for v in vetoes], deductions=[]))
+
+    score(last_q, "site", "s2", ["W-V1"], quarter="2026Q3")  # last quarter
+    score(first, "site", "s1", ["W-V3"])  # superseded by s1's newer score
+    score(first, "site", "gone", ["W-V3"])
+    score(second, "site", "s1", [])
+    score(second, "site", "s2", ["W-V4c"])
+    score(second, "unit", "u", ["W-V4c"])  # the unit row repeats its members' vetoes
+    s.flush()
+    s.get(Site, "gone").active = False
+    s.commit()
+
+    unit = {u.unit_id: u for u in quarter_status(s, dt.date(2026, 11, 5), Deadline()).units}["u"]
+    assert (unit.open_findings, unit.vetoes) == (3, 1)
+
+
 def test_status_per_unit_with_days_to_the_deadline(sqlite_url: str, sqlite_session: Session,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     s = sqlite_session
@@ -229,8 +277,9 @@ def test_status_per_unit_with_days_to_the_deadline(sqlite_url: str, sqlite_sessi
     by = {u.unit_id: u for u in qs.units}
     assert (by["county-a"].state, sorted(by["county-a"].scanned), by["county-a"].missing) == (
         "partial", ["site-a1"], ["site-a2"])
+    # a veto-severity finding is not a veto: no score of the quarter fired one
     assert (by["dept-b"].state, by["dept-b"].last_run, by["dept-b"].open_findings, by["dept-b"].vetoes) == (
-        "done", done.id, 1, 1)
+        "done", done.id, 1, 0)
     assert by["dept-c"].state == "not scanned" and by["dept-d"].running == [live.id]
     assert by["dept-d"].state == "running"
     # the rule is config: a deadline on the 15th of the quarter's third month

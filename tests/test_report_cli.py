@@ -146,6 +146,28 @@ def test_scores_command(db: str, tmp_path: Path) -> None:
     assert load_workbook(out).active.max_row == 5
 
 
+@pytest.mark.parametrize("quarter", ["2026-Q4", "Q4", "2026Q5", "last"])
+def test_scores_rejects_a_malformed_quarter(sqlite_url: str, quarter: str) -> None:
+    build_run(sqlite_url, AS_OF, [])
+    assert cli("check", "--db", sqlite_url).exit_code == 0
+    res = runner.invoke(APP, ["scores", "--db", sqlite_url, "--format", "json", "--quarter", quarter])
+    assert res.exit_code == 2 and "like 2026Q4" in res.output
+    # the case is not worth an error: 2026q4 is 2026Q4
+    rows = json.loads(cli("scores", "--db", sqlite_url, "--format", "json", "--quarter", "2026q4").stdout)
+    assert {r["quarter"] for r in rows} == {"2026Q4"}
+
+
+def test_check_format_is_table_or_json_and_refuses_the_rest(sqlite_url: str, tmp_path: Path) -> None:
+    build_run(sqlite_url, AS_OF, [])
+    for fmt in ("xlsx", "csv"):
+        res = runner.invoke(APP, ["check", "--db", sqlite_url, "--format", fmt])
+        assert res.exit_code == 2 and "table or json only" in res.output
+    assert findings_json(sqlite_url) == []  # refused before checking anything
+    assert runner.invoke(APP, ["check", "--db", sqlite_url, "--format", "yaml"]).exit_code == 2
+    res = cli("check", "--db", sqlite_url, "--format", "table")
+    assert res.exit_code == 0 and "Scores 2026Q4" in res.stdout
+
+
 def test_check_refuses_failed_runs_and_bad_config(db: str, tmp_path: Path) -> None:
     build_run(db, AS_OF, ["/a.html"], status="failed")
     res = runner.invoke(APP, ["check", "--db", db])
