@@ -4,7 +4,8 @@
 find, see CONTRACT.md) and sites.yaml; `server.SampleServers` serves them on loopback addresses;
 `python -m samplesites serve --out DIR` does both for manual use.
 
-Modules: generate (orchestration, registry), sites/* (one per site), builder (column/article model,
+Modules: generate (orchestration, registry), sites/* (one per site), site_base (the skeleton and page
+order every site shares; dynsites builds the script-filled-list sites on it), builder (column/article model,
 link-recording Page, output, self-checks), templates (shared HTML fragments), truth (bookkeeping),
 content (Chinese text), assets (static files), server.
 """

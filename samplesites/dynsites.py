@@ -24,8 +24,9 @@ from urllib.parse import quote, urlencode
 
 from samplesites import apis, assets
 from samplesites import content as C
-from samplesites.builder import Article, Column, Meta, Page, SiteBuild, attr, esc
+from samplesites.builder import Article, Column, Meta, Page, attr, esc
 from samplesites.context import GenContext
+from samplesites.site_base import SampleSite
 from samplesites.templates import (
     SiteInfo,
     d8,
@@ -36,6 +37,7 @@ from samplesites.templates import (
     link_pager,
     meta_lishui,
     meta_set,
+    write_footer_js,
 )
 
 CN_TZ = dt.timezone(dt.timedelta(hours=8))
@@ -140,13 +142,10 @@ ARRAY_JS = r"""var __VAR__ = __DATA__;
 })();"""
 
 
-class DynamicSite:
+class DynamicSite(SampleSite):
     """A sample site whose columns use `Mode`s; subclasses set the identity, define() the columns
     and may override the shell."""
 
-    SITE_ID = ""
-    UNIT_ID = ""
-    NAME = ""
     INFO: SiteInfo
     CREDIT = ""
     ICP = ""
@@ -158,22 +157,13 @@ class DynamicSite:
     FOOTER_JS: str | None = None  # Hanweb: the footer exists only as document.write in this file
 
     def __init__(self, ctx: GenContext) -> None:
-        self.ctx = ctx
-        self.s = SiteBuild(site_id=self.SITE_ID, unit=self.UNIT_ID, name=self.NAME,
-                           base_url=ctx.base_urls[self.SITE_ID], encoding="utf-8", root=ctx.root / self.SITE_ID,
-                           as_of=ctx.as_of)
-        self.w = C.Writer(self.SITE_ID)
-        self.rng = self.w.rng
-        self.cols: dict[str, Column] = {}
+        super().__init__(ctx)
         self.modes: dict[str, Mode] = {}
         self.nav: list[str] = []
         self.groups: list[list[str]] = []  # side-nav groups (a column page lists its group)
         self.home_blocks: list[tuple[str, int]] = []
 
     # --- content ------------------------------------------------------------------------------
-
-    def define(self) -> None:
-        raise NotImplementedError
 
     def art_path(self, col: Column, d: dt.date) -> str:
         mode = self.modes.get(col.path, Mode("static"))
@@ -207,12 +197,12 @@ class DynamicSite:
                                 d - dt.timedelta(days=self.rng.randint(2, 6)))
             col.items.append(art)
 
-    def page_count(self, col: Column) -> list[str]:
+    def page_paths(self, col: Column) -> list[str]:
         """The column's page list for the truth: page paths, or proxy/API calls after the first."""
         mode = self.modes.get(col.path, Mode("static"))
         n = len(col.items)
         if mode.kind == "static":
-            return [col.path] + [f"{col.path}index_{i}.html" for i in range(2, len(col.chunks()) + 1)]
+            return super().page_paths(col)
         if mode.kind == "hanweb":
             return [col.path] + self.proxy_paths(mode, n)
         if mode.kind in ("gkmlpt", "jpaas", "post"):
@@ -275,8 +265,7 @@ class DynamicSite:
             '<img src="/static/img/red.png" alt="党政机关网站"/></a></p>',
             "</div></div>",
         ]
-        body = "\n".join("document.write(\"" + ln.replace('"', '\\"') + "\");" for ln in lines)
-        return "function footer(){\n" + body + "\n}\nfooter();\n"
+        return write_footer_js(lines)
 
     def shell(self, page: Page, title: str, main: str, **kw: Any) -> str:
         head = self.head(page, title, **kw)
@@ -302,35 +291,16 @@ class DynamicSite:
 
     # --- rendering ------------------------------------------------------------------------------
 
-    def render(self) -> SiteBuild:
-        self.define()
-        s = self.s
-        for col in self.cols.values():
-            if col.kind == "list":
-                col.page_paths = self.page_count(col)
-        s.columns = list(self.cols.values())
-        self.home()
-        for col in self.cols.values():
-            if col.kind == "list":
-                self.list_column(col)
-                for art in col.items:
-                    self.detail(col, art)
-            elif col.kind == "hub":
-                self.hub(col)
-            else:
-                self.page_column(col)
+    def misc(self) -> None:
         if not self.FOOTER_JS:  # the static footer links to it
-            page = Page(s, "/wzsm/", "other")
-            s.write_page(page, self.shell(page, f"网站声明_{self.NAME}",
-                                          f'<div class="main w1200"><p>本网站内容版权归{esc(self.NAME)}所有。</p></div>'))
-        self.static()
-        return s
+            page = Page(self.s, "/wzsm/", "other")
+            self.s.write_page(page, self.shell(page, f"网站声明_{self.NAME}",
+                                               f'<div class="main w1200"><p>本网站内容版权归{esc(self.NAME)}所有。</p></div>'))
 
     def list_column(self, col: Column) -> None:
         mode = self.modes.get(col.path, Mode("static"))
         if mode.kind == "static":
-            for i, chunk in enumerate(col.chunks()):
-                self.static_page(col, i, chunk)
+            super().list_column(col)
             return
         s = self.s
         page = Page(s, col.path, "column")
@@ -338,19 +308,16 @@ class DynamicSite:
         if mode.kind != "hanweb":
             for art in col.items:  # what the script shows on the column page
                 s.truth.add_link(page.url, art.path, "a", "href", anchor=art.title)
-        s.write_page(page, self.shell(page, f"{col.name}_{self.NAME}", self.frame(page, col, inner), col=col))
-        s.record_column(col)
+        self.write_column(page, col, f"{col.name}_{self.NAME}", self.frame(page, col, inner))
 
-    def static_page(self, col: Column, index: int, chunk: list[Article]) -> None:
+    def list_page(self, col: Column, index: int, chunk: list[Article]) -> None:
         s = self.s
         page = Page(s, col.page_paths[index], "column" if index == 0 else "list")
         lis = "\n".join(f'<li>{page.a(a.path, a.title, title=a.title, target="_blank")}'
                         f'<span class="date">{a.date.isoformat()}</span></li>' for a in chunk)
         hrefs = ["./"] + [p.rsplit("/", 1)[-1] for p in col.page_paths[1:]]
         inner = f'<ul class="news-list">\n{lis}\n</ul>\n{link_pager(page, col, index, hrefs, cls="pagination")}'
-        s.write_page(page, self.shell(page, f"{col.name}_{self.NAME}", self.frame(page, col, inner), col=col))
-        if index == 0:
-            s.record_column(col)
+        self.write_column(page, col, f"{col.name}_{self.NAME}", self.frame(page, col, inner))
 
     def record_html(self, page: Page, art: Article, fmt: str) -> str:
         if fmt == "textdate":  # 舟山 style: title and date as divs inside the link
@@ -442,10 +409,7 @@ class DynamicSite:
     def detail(self, col: Column, art: Article) -> None:
         s = self.s
         page = Page(s, art.path, "detail")
-        meta_html = ""
-        if art.meta is not None:
-            meta_html, values = meta_lishui(art.meta, col.name)
-            s.detail_meta(page, values)
+        meta_html = self.meta_table(page, art, lambda m: meta_lishui(m, col.name))
         paras = "".join(f"<p>{esc(p)}</p>" for p in art.paragraphs)
         info = "" if art.meta else (f'<div class="art-info"><span>发布时间：{art.date.isoformat()}</span>'
                                     f"<span>来源：{esc(art.source)}</span></div>")
@@ -463,15 +427,13 @@ class DynamicSite:
         page = Page(s, col.path, "column")
         cells = "".join(f"<li>{page.a(c.path, c.name)}</li>" for c in col.children)
         inner = f'<p class="intro">本栏目集中公开{esc(self.NAME)}的政府信息。</p>\n<ul class="gk-entry">{cells}</ul>'
-        s.write_page(page, self.shell(page, f"{col.name}_{self.NAME}", self.frame(page, col, inner), col=col))
-        s.record_column(col)
+        self.write_column(page, col, f"{col.name}_{self.NAME}", self.frame(page, col, inner))
 
     def page_column(self, col: Column) -> None:
         s = self.s
         page = Page(s, col.path, "column")
         inner = '<div class="zoom">' + "".join(f"<p>{esc(t)}</p>" for t in col.text) + "</div>"
-        s.write_page(page, self.shell(page, f"{col.name}_{self.NAME}", self.frame(page, col, inner), col=col))
-        s.record_column(col)
+        self.write_column(page, col, f"{col.name}_{self.NAME}", self.frame(page, col, inner))
 
     def home(self) -> None:
         s = self.s
@@ -486,8 +448,7 @@ class DynamicSite:
                 s.homepage_item(art)
             blocks.append(f'<div class="index-box"><div class="index-tit">{page.a(col.path, col.name)}</div>'
                           f'<ul class="news-list">{"".join(lis)}</ul></div>')
-        links = "".join(f"<li>{page.a(self.ctx.base_urls[sid], name, target='_blank')}</li>"
-                        for sid, name in self.ctx.sample_links(self.SITE_ID))
+        links = self.other_sites(page)
         main = f'<div class="index-main w1200">\n{chr(10).join(blocks)}\n<div class="yqlj"><ul>{links}</ul></div>\n</div>'
         s.write_page(page, self.shell(page, self.NAME, main))
 

@@ -209,6 +209,12 @@ def conac_loader(page: Page, js_url: str) -> str:
     return f'<span id="_ideConac"></span>{page.script(js_url)}'
 
 
+def write_footer_js(lines: list[str]) -> str:
+    """A Hanweb footer script: footer() writes `lines` with document.write, then is called."""
+    body = "\n".join("document.write(\"" + ln.replace('"', '\\"') + "\");" for ln in lines)
+    return "function footer(){\n" + body + "\n}\nfooter();\n"
+
+
 def jiucuo(page: Page, code: str, src: str) -> str:
     return f'<script id="_jiucuo_" sitecode="{code}" src="{page.ref("script", "src", src)}"></script>'
 

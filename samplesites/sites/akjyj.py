@@ -16,7 +16,16 @@ from samplesites import assets
 from samplesites import content as C
 from samplesites.builder import Article, Attachment, Column, Meta, Page, SiteBuild, esc
 from samplesites.context import GenContext
-from samplesites.templates import SiteInfo, day_ages, document, link_pager, meta_jiangxi, meta_set
+from samplesites.site_base import SampleSite
+from samplesites.templates import (
+    SiteInfo,
+    day_ages,
+    document,
+    link_pager,
+    meta_jiangxi,
+    meta_set,
+    write_footer_js,
+)
 
 SITE_ID = "akjyj"
 UNIT_ID = "akjyj"
@@ -38,13 +47,8 @@ NAV = [col_path(2361), "/tzgg/list.jsp", col_path(2363), col_path(2365), col_pat
 GK = [col_path(2370), col_path(2371), col_path(2372), col_path(2373), col_path(2374), col_path(2375)]
 
 
-class Akjyj:
-    def __init__(self, ctx: GenContext) -> None:
-        self.ctx = ctx
-        self.s = SiteBuild(site_id=SITE_ID, unit=UNIT_ID, name=NAME, base_url=ctx.base_urls[SITE_ID],
-                           encoding="utf-8", root=ctx.root / SITE_ID, as_of=ctx.as_of)
-        self.w = C.Writer(SITE_ID)
-        self.rng = self.w.rng
+class Akjyj(SampleSite):
+    SITE_ID, UNIT_ID, NAME = SITE_ID, UNIT_ID, NAME
 
     def art_path(self, colid: int, d: dt.date) -> str:
         return f"/art/{d.year}/{d.month}/{d.day}/art_{colid}_{self.s.next_id(56000, 40, self.rng)}.html"
@@ -100,16 +104,12 @@ class Akjyj:
             "请勿通过局长信箱反映依法应当通过诉讼、仲裁、行政复议等法定途径解决的事项。"])
         bgxz = Column(col_path(2381), "表格下载", "service", "list", placeholder="暂无数据")
         self.cols = {c.path: c for c in (jyyw, tzgg, xxdt, zcfg, rsxx, gk, zn, zd, fd, jgzn, czyjs, jzxx, bgxz)}
-        for c in self.cols.values():
-            if c.kind == "list":
-                n = len(c.chunks())
-                if c.path.endswith(".jsp"):
-                    c.page_paths = [c.path] + [f"{c.path}?page={i}" for i in range(2, n + 1)]
-                else:
-                    base = c.path.rsplit("/", 1)[0]
-                    c.page_paths = [c.path] + [f"{base}/index_{i}.html" for i in range(2, n + 1)]
-        self.s.columns = list(self.cols.values())
         self.plant(jyyw, tzgg, zcfg, bgxz)
+
+    def page_paths(self, col: Column) -> list[str]:
+        if col.path.endswith(".jsp"):  # paged by query: list.jsp?page=2
+            return [col.path] + [f"{col.path}?page={i}" for i in range(2, len(col.chunks()) + 1)]
+        return super().page_paths(col)
 
     def plant(self, jyyw: Column, tzgg: Column, zcfg: Column, bgxz: Column) -> None:
         s, book = self.s, self.ctx.book
@@ -178,22 +178,6 @@ class Akjyj:
 
     # --- pages -------------------------------------------------------------------------------
 
-    def render(self) -> SiteBuild:
-        self.define()
-        self.home()
-        for col in self.cols.values():
-            if col.kind == "list":
-                for i, chunk in enumerate(col.chunks()):
-                    self.list_page(col, i, chunk)
-                for art in col.items:
-                    self.detail(col, art)
-            elif col.kind == "hub":
-                self.hub(col)
-            else:
-                self.page_column(col)
-        self.static()
-        return self.s
-
     def list_page(self, col: Column, index: int, chunk: list[Article]) -> None:
         s = self.s
         page = Page(s, col.page_paths[index], "column" if index == 0 else "list")
@@ -215,17 +199,12 @@ class Akjyj:
 {pager}
 </div>
 </div>"""
-        s.write_page(page, self.shell(page, f"{NAME} {col.name}", main, col=col))
-        if index == 0:
-            s.record_column(col)
+        self.write_column(page, col, f"{NAME} {col.name}", main)
 
     def detail(self, col: Column, art: Article) -> None:
         s = self.s
         page = Page(s, art.path, "detail")
-        meta_html = ""
-        if art.meta is not None:
-            meta_html, values = meta_jiangxi(art.meta)
-            s.detail_meta(page, values)
+        meta_html = self.meta_table(page, art, meta_jiangxi)
         paras = "".join(f'<p style="text-indent: 2em;">{esc(p)}</p>' for p in art.paragraphs)
         files = "".join(f"<p>{page.a(f.path, f.name)}</p>" for f in art.attachments)
         for f in art.attachments:
@@ -247,32 +226,25 @@ class Akjyj:
         s.write_page(page, self.shell(page, f"{NAME} {col.name} {art.title}", main, art=art))
 
     def hub(self, col: Column) -> None:
-        s = self.s
-        page = Page(s, col.path, "column")
+        page = Page(self.s, col.path, "column")
         cells = "".join(f'<div class="gk-cell">{page.a(c.path, c.name)}</div>' for c in col.children)
-        main = f"""<div class="main w1200">
-{self.leftnav(page, col)}
-<div class="list-con">
-<div class="list-tit">{esc(col.name)}</div>
-<div class="gk-cells">{cells}</div>
-</div>
-</div>"""
-        s.write_page(page, self.shell(page, f"{NAME} {col.name}", main, col=col))
-        s.record_column(col)
+        self.column_box(page, col, f'<div class="gk-cells">{cells}</div>')
 
     def page_column(self, col: Column) -> None:
-        s = self.s
-        page = Page(s, col.path, "column")
+        page = Page(self.s, col.path, "column")
         paras = "".join(f"<p>{esc(t)}</p>" for t in col.text)
+        self.column_box(page, col, f'<div id="zoom">{paras}</div>')
+
+    def column_box(self, page: Page, col: Column, inner: str) -> None:
+        """A hub or single-page column: left nav, title and the column's own body."""
         main = f"""<div class="main w1200">
 {self.leftnav(page, col)}
 <div class="list-con">
 <div class="list-tit">{esc(col.name)}</div>
-<div id="zoom">{paras}</div>
+{inner}
 </div>
 </div>"""
-        s.write_page(page, self.shell(page, f"{NAME} {col.name}", main, col=col))
-        s.record_column(col)
+        self.write_column(page, col, f"{NAME} {col.name}", main)
 
     def home(self) -> None:
         s, c = self.s, self.cols
@@ -287,8 +259,7 @@ class Akjyj:
             return (f'<div class="index-box"><div class="index-tit">{page.a(col.path, col.name)}</div>'
                     '<ul class="List_list">' + "".join(lis) + "</ul></div>")
 
-        links = "".join(f"<li>{page.a(self.ctx.base_urls[sid], name, target='_blank')}</li>"
-                        for sid, name in self.ctx.sample_links(SITE_ID))
+        links = self.other_sites(page)
         main = f"""<div class="main w1200">
 {block(c[col_path(2361)], c[col_path(2361)].items[:8])}
 {block(c["/tzgg/list.jsp"], c["/tzgg/list.jsp"].items[:6])}
@@ -327,8 +298,7 @@ def footer_js() -> str:
         '<img src="/images/12/red.png" alt="党政机关网站"/></a></p>',
         "</div></div>",
     ]
-    body = "\n".join("document.write(\"" + ln.replace('"', '\\"') + "\");" for ln in lines)
-    return "function footer(){\n" + body + "\n}\nfooter();\n"
+    return write_footer_js(lines)
 
 
 def build(ctx: GenContext) -> SiteBuild:

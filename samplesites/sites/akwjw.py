@@ -13,6 +13,7 @@ from samplesites import assets
 from samplesites import content as C
 from samplesites.builder import Article, Column, Meta, Page, SiteBuild, esc
 from samplesites.context import GenContext
+from samplesites.site_base import SampleSite
 from samplesites.templates import (
     SiteInfo,
     day_ages,
@@ -36,13 +37,8 @@ GK = ["/xxgk/", "/xxgk/xxgkzn/", "/xxgk/xxgkzd/", "/xxgk/fdzdgknr/", "/xxgk/fdzd
       "/xxgk/xxgknb/", "/xxgk/ysqgk/"]
 
 
-class Akwjw:
-    def __init__(self, ctx: GenContext) -> None:
-        self.ctx = ctx
-        self.s = SiteBuild(site_id=SITE_ID, unit=UNIT_ID, name=NAME, base_url=ctx.base_urls[SITE_ID],
-                           encoding="utf-8", root=ctx.root / SITE_ID, as_of=ctx.as_of)
-        self.w = C.Writer(SITE_ID)
-        self.rng = self.w.rng
+class Akwjw(SampleSite):
+    SITE_ID, UNIT_ID, NAME = SITE_ID, UNIT_ID, NAME
 
     def articles(self, col: Column, n: int, newest: int, gap: tuple[int, int], make, *, doc: bool = False) -> None:
         for age in day_ages(self.rng, n, newest, gap):
@@ -94,10 +90,6 @@ class Akwjw:
             "申请人可以通过信函、当面等方式向本机关提出政府信息公开申请，本机关将依法在规定期限内予以答复。"])
         gk = Column("/xxgk/", "信息公开", "disclosure", "hub", children=[zn, zd, fd, nb, ysqgk])
         self.cols = {c.path: c for c in (tzgg, zcfg, jkkp, zxzx, gk, zn, zd, fd, jgzn, rsxx, nb, ysqgk)}
-        for c in self.cols.values():
-            if c.kind == "list":
-                c.page_paths = [c.path] + [f"{c.path}index_{i}.html" for i in range(2, len(c.chunks()) + 1)]
-        self.s.columns = list(self.cols.values())
         book = self.ctx.book
         book.finding(SITE_ID, "homepage_stale", self.s.home)
         book.finding(SITE_ID, "footer_missing", "conac")
@@ -147,22 +139,6 @@ class Akwjw:
 
     # --- pages -------------------------------------------------------------------------------
 
-    def render(self) -> SiteBuild:
-        self.define()
-        self.home()
-        for col in self.cols.values():
-            if col.kind == "list":
-                for i, chunk in enumerate(col.chunks()):
-                    self.list_page(col, i, chunk)
-                for art in col.items:
-                    self.detail(art)
-            else:
-                self.column_page(col)
-        page = Page(self.s, "/wzsm/", "other")
-        self.s.write_page(page, self.shell(page, f"网站声明 - {NAME}", '<main class="container"><p>本网站内容版权归安康市卫生健康委员会所有。</p></main>'))
-        self.static()
-        return self.s
-
     def list_page(self, col: Column, index: int, chunk: list[Article]) -> None:
         s = self.s
         page = Page(s, col.page_paths[index], "column" if index == 0 else "list")
@@ -179,17 +155,12 @@ class Akwjw:
 {link_pager(page, col, index, hrefs, cls="pagination", first_last=False)}
 </section>
 </main>"""
-        s.write_page(page, self.shell(page, f"{col.name} - {NAME}", main, col=col))
-        if index == 0:
-            s.record_column(col)
+        self.write_column(page, col, f"{col.name} - {NAME}", main)
 
-    def detail(self, art: Article) -> None:
+    def detail(self, col: Column, art: Article) -> None:
         s = self.s
         page = Page(s, art.path, "detail")
-        meta_html = ""
-        if art.meta is not None:
-            meta_html, values = meta_plain(art.meta)
-            s.detail_meta(page, values)
+        meta_html = self.meta_table(page, art, meta_plain)
         paras = "".join(f"<p>{esc(p)}</p>" for p in art.paragraphs)
         info = "" if art.meta else f'<div class="detail-info"><span>{art.date.isoformat()}</span> <span>来源：{esc(art.source)}</span></div>'
         main = f"""<main class="container"><article class="detail">
@@ -200,7 +171,7 @@ class Akwjw:
 </article></main>"""
         s.write_page(page, self.shell(page, f"{art.title} - {NAME}", main, art=art))
 
-    def column_page(self, col: Column) -> None:
+    def page_column(self, col: Column) -> None:
         s = self.s
         page = Page(s, col.path, "column")
         if col.kind == "hub":
@@ -214,8 +185,9 @@ class Akwjw:
 {inner}
 </section>
 </main>"""
-        s.write_page(page, self.shell(page, f"{col.name} - {NAME}", main, col=col))
-        s.record_column(col)
+        self.write_column(page, col, f"{col.name} - {NAME}", main)
+
+    hub = page_column  # one template for hub and single-page columns
 
     def home(self) -> None:
         s, c = self.s, self.cols
@@ -229,8 +201,7 @@ class Akwjw:
                 s.homepage_item(art)
             return f'<section class="box"><h3>{page.a(col.path, col.name)}</h3><ul class="news-list">{"".join(lis)}</ul></section>'
 
-        links = "".join(f"<li>{page.a(self.ctx.base_urls[sid], name, target='_blank')}</li>"
-                        for sid, name in self.ctx.sample_links(SITE_ID))
+        links = self.other_sites(page)
         main = f"""<main class="container index">
 {block(c["/tzgg/"], 5)}
 {block(c["/zcfg/"], 5)}
@@ -238,6 +209,10 @@ class Akwjw:
 <section class="links"><ul>{links}</ul></section>
 </main>"""
         s.write_page(page, self.shell(page, NAME, main))
+
+    def misc(self) -> None:
+        page = Page(self.s, "/wzsm/", "other")
+        self.s.write_page(page, self.shell(page, f"网站声明 - {NAME}", '<main class="container"><p>本网站内容版权归安康市卫生健康委员会所有。</p></main>'))
 
     def static(self) -> None:
         self.s.write("/static/img/logo.png", assets.PNG)

@@ -16,6 +16,7 @@ from samplesites import assets
 from samplesites import content as C
 from samplesites.builder import Article, Attachment, Column, Meta, Page, SiteBuild, esc
 from samplesites.context import GenContext
+from samplesites.site_base import SampleSite
 from samplesites.templates import (
     SiteInfo,
     conac_badge,
@@ -42,13 +43,11 @@ OFFICE = "安康市人民政府办公室"
 CONAC_ID = "0B8E5F4C3D2A1B0C9D8E7F6A5B4C3D2E"
 
 
-class Akzf:
+class Akzf(SampleSite):
+    SITE_ID, UNIT_ID, NAME = SITE_ID, UNIT_ID, NAME
+
     def __init__(self, ctx: GenContext) -> None:
-        self.ctx = ctx
-        self.s = SiteBuild(site_id=SITE_ID, unit=UNIT_ID, name=NAME, base_url=ctx.base_urls[SITE_ID],
-                           encoding="utf-8", root=ctx.root / SITE_ID, as_of=ctx.as_of)
-        self.w = C.Writer(SITE_ID)
-        self.rng = self.w.rng
+        super().__init__(ctx)
         self.side: dict[str, str] = {}  # column path -> side-nav group
 
     # --- content ----------------------------------------------------------------------------
@@ -77,7 +76,7 @@ class Akzf:
         if oldest_first:
             col.items.reverse()
 
-    def define(self) -> list[Column]:
+    def define(self) -> None:
         w, s = self.w, self.s
         akyw = Column("/xwzx/akyw/", "安康要闻", "news", "list", per_page=12)
         self.articles(akyw, 36, 1, (1, 2), lambda d: w.news(), doc=False, source="安康日报")
@@ -142,13 +141,11 @@ class Akzf:
         self.side[tzgg.path] = "tzgg"
         self.cols = {c.path: c for c in (akyw, bmdt, xqdt, tzgg, zxft, yjzj, szxx, bsfw, gk, zn, zd, fd, nb,
                                          ysqgk, jgzz, ghjh, zcwj, rsxx)}
-        for c in self.cols.values():
-            if c.kind == "list":
-                n = len(c.chunks())
-                c.page_paths = [c.path] + [f"{c.path}index_{i}.html" for i in range(1, n)]
         self.plant(akyw, bmdt, tzgg)
-        s.columns = list(self.cols.values())
-        return s.columns
+
+    def page_paths(self, col: Column) -> list[str]:
+        # TRS numbers the pages after the first from 0: index.html, index_1.html, …
+        return [col.path] + [f"{col.path}index_{i}.html" for i in range(1, len(col.chunks()))]
 
     def plant(self, akyw: Column, bmdt: Column, tzgg: Column) -> None:
         s, ctx = self.s, self.ctx
@@ -302,22 +299,6 @@ class Akzf:
 
     # --- pages -------------------------------------------------------------------------------
 
-    def render(self) -> SiteBuild:
-        self.define()
-        self.home()
-        for col in self.cols.values():
-            if col.kind == "list":
-                for i, chunk in enumerate(col.chunks()):
-                    self.list_page(col, i, chunk)
-                self.details(col)
-            elif col.kind == "hub":
-                self.hub_page(col)
-            else:
-                self.page_column(col)
-        self.misc()
-        self.static()
-        return self.s
-
     def entry(self, page: Page, art: Article, base_dir: str, *, wh: bool = False, cut: int = 0) -> str:
         text = art.title if not cut or len(art.title) <= cut else art.title[:cut] + "…"
         a = page.a(relative(base_dir, art.path), text, title=art.title, target="_blank")
@@ -343,23 +324,18 @@ class Akzf:
 {pager}
 </div>
 </div>"""
-        s.write_page(page, self.shell(page, f"{col.name}_{NAME}", main, col=col))
-        if index == 0:
-            s.record_column(col)
+        self.write_column(page, col, f"{col.name}_{NAME}", main)
 
     def details(self, col: Column) -> None:
         arts = [a for a in col.items if a.exists]
         for i, art in enumerate(arts):
             self.detail(col, art, arts[i - 1] if i > 0 else None, arts[i + 1] if i + 1 < len(arts) else None)
 
-    def detail(self, col: Column, art: Article, prev: Article | None, nxt: Article | None) -> None:
+    def detail(self, col: Column, art: Article, prev: Article | None = None, nxt: Article | None = None) -> None:
         s = self.s
         page = Page(s, art.path, "detail")
         here = dir_of(art.path)
-        meta_html = ""
-        if art.meta is not None:
-            meta_html, values = meta_handan(art.meta, art.title)
-            s.detail_meta(page, values)
+        meta_html = self.meta_table(page, art, lambda m: meta_handan(m, art.title))
         paras = "\n".join(f"<p>{esc(p)}</p>" for p in art.paragraphs)
         imgs = "\n".join(f'<p style="text-align:center">{page.img(relative(here, p), art.title)}</p>'
                          for p, _ in art.images)
@@ -402,7 +378,7 @@ class Akzf:
             if f.exists:
                 s.write(f.path, assets.attachment_bytes(f.path))
 
-    def hub_page(self, col: Column) -> None:
+    def hub(self, col: Column) -> None:
         s = self.s
         page = Page(s, col.path, "column")
         grid = "\n".join(f'<li>{page.a(c.path, c.name)}</li>' for c in col.children)
@@ -418,8 +394,7 @@ class Akzf:
 </ul></div>
 </div>
 </div>"""
-        s.write_page(page, self.shell(page, f"{col.name}_{NAME}", main, col=col))
-        s.record_column(col)
+        self.write_column(page, col, f"{col.name}_{NAME}", main)
 
     def page_column(self, col: Column) -> None:
         s = self.s
@@ -448,8 +423,7 @@ class Akzf:
 </div>
 </div>
 </div>"""
-        s.write_page(page, self.shell(page, f"{col.name}_{NAME}", main, col=col))
-        s.record_column(col)
+        self.write_column(page, col, f"{col.name}_{NAME}", main)
 
     def home(self) -> None:
         s, c = self.s, self.cols
@@ -466,8 +440,7 @@ class Akzf:
         zcwj = sorted(c["/zfxxgk/zcwj/"].items, key=lambda a: a.date, reverse=True)[:6]
         zt = page.a("/ztzl/kjfz2019/", inner=page.img("/images/zt_kjfz.jpg", "科技发展专题"), target="_blank")
         s.truth.add_broken(s.url("/ztzl/kjfz2019/"), "http", 404)
-        others = "".join(f'<li>{page.a(self.ctx.base_urls[sid], name, target="_blank")}</li>'
-                         for sid, name in self.ctx.sample_links(SITE_ID))
+        others = self.other_sites(page)
         main = f"""<div class="index-main w1200">
 {block("yw-box", c["/xwzx/akyw/"], c["/xwzx/akyw/"].items[:8])}
 {block("tzgg-box", c["/tzgg/"], c["/tzgg/"].items[:6])}

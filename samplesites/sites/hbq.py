@@ -17,6 +17,7 @@ from samplesites import assets
 from samplesites import content as C
 from samplesites.builder import Article, Column, Meta, Page, SiteBuild, esc
 from samplesites.context import GenContext
+from samplesites.site_base import SampleSite
 from samplesites.templates import (
     SiteInfo,
     conac_loader,
@@ -46,13 +47,12 @@ GK_GROUP = ["/xxgk/xxgkzn/index.shtml", "/xxgk/xxgkzd/list.shtml", "/xxgk/fdzdgk
             "/xxgk/ysqgk/index.shtml"]
 
 
-class Hbq:
+class Hbq(SampleSite):
+    SITE_ID, UNIT_ID, NAME = SITE_ID, UNIT_ID, NAME
+    ENCODING = "gbk"
+
     def __init__(self, ctx: GenContext) -> None:
-        self.ctx = ctx
-        self.s = SiteBuild(site_id=SITE_ID, unit=UNIT_ID, name=NAME, base_url=ctx.base_urls[SITE_ID],
-                           encoding="gbk", root=ctx.root / SITE_ID, as_of=ctx.as_of)
-        self.w = C.Writer(SITE_ID)
-        self.rng = self.w.rng
+        super().__init__(ctx)
         self.generated = f"{ctx.as_of.isoformat()} 08:52:30"
 
     # --- content ----------------------------------------------------------------------------
@@ -127,12 +127,10 @@ class Hbq:
             "申请人提交申请时应当提供身份证明，并说明所需政府信息的名称、文号或者便于查询的其他特征性描述。"])
         gk = Column("/xxgk/index.shtml", "政府信息公开", "disclosure", "hub", children=[zn, zd, fd, nb, ysqgk])
         self.cols = {c.path: c for c in (hbyw, xzdt, bmdt, mtjj, tzgg, gsgg, gk, zn, zd, fd, zcwj, ghjh, nb, ysqgk)}
-        for c in self.cols.values():
-            if c.kind == "list":
-                n = len(c.chunks())
-                c.page_paths = [c.path] + [f"{dir_of(c.path)}list_{i}.shtml" for i in range(2, n + 1)]
-        s.columns = list(self.cols.values())
         self.plant(hbyw, tzgg, gsgg)
+
+    def page_paths(self, col: Column) -> list[str]:
+        return [col.path] + [f"{dir_of(col.path)}list_{i}.shtml" for i in range(2, len(col.chunks()) + 1)]
 
     def plant(self, hbyw: Column, tzgg: Column, gsgg: Column) -> None:
         s, book = self.s, self.ctx.book
@@ -220,23 +218,6 @@ class Hbq:
 
     # --- pages -------------------------------------------------------------------------------
 
-    def render(self) -> SiteBuild:
-        self.define()
-        self.home()
-        for col in self.cols.values():
-            if col.kind == "list":
-                for i, chunk in enumerate(col.chunks()):
-                    self.list_page(col, i, chunk)
-                for art in col.items:
-                    self.detail(col, art)
-            elif col.kind == "hub":
-                self.hub(col)
-            else:
-                self.page_column(col)
-        self.misc()
-        self.static()
-        return self.s
-
     def shown_date(self, col: Column, d: dt.date) -> str:
         if col.date_style == "cn":
             return C.cn_date(d)
@@ -276,17 +257,12 @@ class Hbq:
 {page_div_pager(page, col, index)}
 </div>
 </div>"""
-        s.write_page(page, self.shell(page, f"{col.name}-{NAME}", main, col=col))
-        if index == 0:
-            s.record_column(col)
+        self.write_column(page, col, f"{col.name}-{NAME}", main)
 
     def detail(self, col: Column, art: Article) -> None:
         s = self.s
         page = Page(s, art.path, "detail")
-        meta_html = ""
-        if art.meta is not None:
-            meta_html, values = meta_lishui(art.meta, col.name)
-            s.detail_meta(page, values)
+        meta_html = self.meta_table(page, art, lambda m: meta_lishui(m, col.name))
         # the undated column's articles show no date at all
         info = "" if col.date_style == "none" or art.meta is not None else \
             f'<div class="info"><span>{art.date.isoformat()}</span>　<span>来源：{esc(art.source)}</span></div>'
@@ -309,36 +285,25 @@ class Hbq:
                      content_type="text/html; charset=gbk" if art.charset_in_header_only else None)
 
     def hub(self, col: Column) -> None:
-        s = self.s
-        page = Page(s, col.path, "column")
+        page = Page(self.s, col.path, "column")
         cells = "\n".join(f'<li class="gk-item">{page.a(c.path, c.name)}</li>' for c in col.children)
-        main = f"""<div class="main-wrap">
-{self.sidebar(page, col)}
-<div class="content-box">
-<div class="lm-tit">{esc(col.name)}</div>
-<ul class="gk-grid">
-{cells}
-</ul>
-</div>
-</div>"""
-        s.write_page(page, self.shell(page, f"{col.name}-{NAME}", main, col=col))
-        s.record_column(col)
+        self.column_box(page, col, f'<ul class="gk-grid">\n{cells}\n</ul>')
 
     def page_column(self, col: Column) -> None:
-        s = self.s
-        page = Page(s, col.path, "column")
+        page = Page(self.s, col.path, "column")
         paras = "\n".join(f"<p>{esc(t)}</p>" for t in col.text)
+        self.column_box(page, col, f'<div class="article-content">\n{paras}\n</div>')
+
+    def column_box(self, page: Page, col: Column, inner: str) -> None:
+        """A hub or single-page column: sidebar, title and the column's own body."""
         main = f"""<div class="main-wrap">
 {self.sidebar(page, col)}
 <div class="content-box">
 <div class="lm-tit">{esc(col.name)}</div>
-<div class="article-content">
-{paras}
-</div>
+{inner}
 </div>
 </div>"""
-        s.write_page(page, self.shell(page, f"{col.name}-{NAME}", main, col=col))
-        s.record_column(col)
+        self.write_column(page, col, f"{col.name}-{NAME}", main)
 
     def home(self) -> None:
         s, c = self.s, self.cols
@@ -354,8 +319,7 @@ class Hbq:
                     '<ul>\n' + "\n".join(lis) + "\n</ul></div>")
 
         notices = [a for a in c["/tzgg/list.shtml"].items if not a.pinned][:6]
-        links = "".join(f"<li>{page.a(self.ctx.base_urls[sid], name, target='_blank')}</li>"
-                        for sid, name in self.ctx.sample_links(SITE_ID))
+        links = self.other_sites(page)
         main = f"""<div class="index-con">
 {block("hbyw", c["/zwdt/hbyw/list.shtml"], c["/zwdt/hbyw/list.shtml"].items[:7])}
 {block("tzgg", c["/tzgg/list.shtml"], notices)}
