@@ -239,6 +239,23 @@ def scores_table(quarter: str | None, rows: list[dict[str, Any]]) -> Table:
     return table
 
 
+def cli_name() -> str:
+    """How the user can call govinspect from here: the bare name when it is on PATH, else the
+    venv's script (the README's commands run without activating .venv)."""
+    import os
+    import shutil
+
+    if shutil.which("govinspect"):
+        return "govinspect"
+    script = Path(sys.executable).parent / "govinspect"
+    if not script.exists():
+        return f"{sys.executable} -m crawler.cli"
+    try:
+        return os.path.relpath(script)
+    except ValueError:  # another drive
+        return str(script)
+
+
 def print_check_summary(out: Console, summary: dict[str, Any], db_url: str) -> None:
     """What a check run found, for `govinspect check` and the end of `govinspect scan`."""
     by_check = summary.get("findings_by_check", {})
@@ -259,7 +276,7 @@ def print_check_summary(out: Console, summary: dict[str, Any], db_url: str) -> N
             table.add_row(s["subject"], s["subject_id"], f"{s['score']:.2f}",
                           "[green]yes" if s["passed"] else "[red]no", vetoes)
         out.print(table)
-    out.print(f"  details: govinspect findings --db {db_url} --format table")
+    out.print(f"  details: {cli_name()} findings --db {db_url} --format table")
 
 
 SEVERITY_ORDER = {"veto": 0, "deduct": 1, "notice": 2}

@@ -174,8 +174,10 @@ def demo(
     console.print(f"  database      {db_path}")
     console.print(f"  crawl log     {out / 'scan.log'}")
     console.print(f"  sample sites  {sites_dir} (truth: {sites_dir / 'truth.json'}, {len(truth['findings'])} planted defects)")
-    console.print(f"  findings      govinspect findings --db {db_path} --format table")
-    console.print(f"  scores        govinspect scores --db {db_path}")
+    from crawler.cmd_report import cli_name
+
+    console.print(f"  findings      {cli_name()} findings --db {db_path} --format table")
+    console.print(f"  scores        {cli_name()} scores --db {db_path}")
     if result.status != "completed":
         raise typer.Exit(1)
 
