@@ -41,6 +41,7 @@ __all__ = [
     "read_lines_until",
     "run_status",
     "sqlite_integrity",
+    "db_session",
     "sqlite_session",
     "sqlite_url",
 ]
@@ -100,6 +101,17 @@ def _upgraded(url: str) -> str:
 @pytest.fixture
 def sqlite_url(tmp_path: Any) -> str:
     return _upgraded(f"sqlite:///{tmp_path / 'govinspect-test.db'}")
+
+
+@pytest.fixture
+def db_session(db_url: str) -> Iterator[Any]:
+    """A session on an upgraded database, SQLite and PostgreSQL (db_url's parameters)."""
+    from db.session import make_engine, session_factory
+
+    engine = make_engine(db_url)
+    with session_factory(engine)() as s:
+        yield s
+    engine.dispose()
 
 
 @pytest.fixture

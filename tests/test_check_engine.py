@@ -17,7 +17,6 @@ from checks.engine import CheckError, check_and_score, run_checks, set_status
 from checks.testing import RunBuilder
 from crawler.yamlconf import ConfigError
 from db.models import Finding, Score
-from db.session import make_engine, session_factory
 
 AS_OF = dt.date(2026, 11, 20)
 FOOTER = "网站标识码：6124000001 陕ICP备05012345号-1 陕公网安备 61090202000101号"
@@ -25,11 +24,8 @@ CONAC = "http://bszs.conac.cn/sitename?method=show&id=1"
 
 
 @pytest.fixture
-def session(db_url: str):  # conftest_db: an upgraded database, SQLite and PostgreSQL
-    engine = make_engine(db_url)
-    with session_factory(engine)() as s:
-        yield s
-    engine.dispose()
+def session(db_session: Session) -> Session:  # conftest_db: an upgraded database, SQLite and PostgreSQL
+    return db_session
 
 
 def healthy_site(rb: RunBuilder, sid: str, unit: str = "u1") -> str:

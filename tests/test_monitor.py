@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -27,25 +26,13 @@ from crawler.schedule_config import Deadline
 from crawler.status import quarter_status
 from db import runs
 from db.models import Finding, ScanRun, Score, Site, SiteScan
-from db.session import make_engine, session_factory
 
 AS_OF = dt.date(2026, 11, 20)
 
 
 @pytest.fixture
-def session(db_url: str) -> Iterator[Session]:
-    engine = make_engine(db_url)
-    with session_factory(engine)() as s:
-        yield s
-    engine.dispose()
-
-
-@pytest.fixture
-def sqlite_session(sqlite_url: str) -> Iterator[Session]:
-    engine = make_engine(sqlite_url)
-    with session_factory(engine)() as s:
-        yield s
-    engine.dispose()
+def session(db_session: Session) -> Session:  # conftest_db: SQLite and PostgreSQL
+    return db_session
 
 
 def test_a_scheduled_scan_leaves_out_sites_another_run_is_scanning(session: Session) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -43,11 +42,8 @@ def run_id(db_url: str) -> int:
 
 
 @pytest.fixture
-def read(db_url: str) -> Iterator[Session]:
-    engine = make_engine(db_url)
-    with session_factory(engine)() as s:
-        yield s
-    engine.dispose()
+def read(db_session: Session) -> Session:  # conftest_db: SQLite and PostgreSQL
+    return db_session
 
 
 def rows(session: Session, model: Any) -> list[Any]:

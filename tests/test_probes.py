@@ -8,12 +8,10 @@ import contextlib
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import pytest
 from conftest_db import make_registry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -64,14 +62,6 @@ def serve(port: int = 0) -> ThreadingHTTPServer:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
-
-
-@pytest.fixture
-def sqlite_session(sqlite_url: str) -> Iterator[Session]:
-    engine = make_engine(sqlite_url)
-    with session_factory(engine)() as s:
-        yield s
-    engine.dispose()
 
 
 def test_probe_of_a_site_slow_or_down_part_of_the_time(sqlite_url: str, tmp_path: Path) -> None:
