@@ -7,8 +7,8 @@ site could not be inspected at all, so it is a gate: an unreachable site gets no
 (no stale/empty/footer noise from pages we never read).
 
 Reads: SiteScan.home_url, the homepage's LinkResult (status, error_class) and Page kind='home'.
-A homepage that robots.txt or the allowed-network policy kept us from fetching is not
-"unreachable"; the site is skipped (not assessed) instead.
+A homepage that robots.txt or the allowed-network policy kept us from fetching, or that answered
+with more than crawl.max_page_bytes, is not "unreachable"; the site is skipped (not assessed).
 
 The monitoring week: when the availability probes (crawler/probe.py, run by the scheduler) hold
 at least `probes.min_probes` visits of the site in the `probes.window_days` before the run's
@@ -34,7 +34,9 @@ from crawler.probe import ProbeRules, ProbeWindow, window
 from crawler.urls import url_hash
 from db.models import LinkResult
 
-NOT_ASSESSED = {"robots", "skipped"}
+# robots / skipped: we did not ask; too_large: it answered, with more than crawl.max_page_bytes
+# (the site is up; it could not be read, which is ours to raise, not an availability veto)
+NOT_ASSESSED = {"robots", "skipped", "too_large"}
 
 
 class ProbeConfig(BaseModel):

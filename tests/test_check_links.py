@@ -140,6 +140,8 @@ def test_unreachable_homepages(session: Session) -> None:
     rb.result("timeout", rb.homes["timeout"], ok=False, status=None, error_class="timeout")
     rb.site("robots")
     rb.result("robots", rb.homes["robots"], ok=False, status=None, error_class="robots")
+    rb.site("huge")  # answered with more than max_page_bytes: up, but not read
+    rb.result("huge", rb.homes["huge"], ok=False, status=200, error_class="too_large")
     rb.done()
 
     from checks.config import load_indicators
@@ -148,7 +150,8 @@ def test_unreachable_homepages(session: Session) -> None:
     stats = run_checks(session, rb.id, config=load_indicators())
     # robots kept us out: not assessed, neither unreachable nor judged on anything else
     assert stats["skipped"] == {"refused": "site_unreachable", "err503": "site_unreachable",
-                                "timeout": "site_unreachable", "robots": "homepage not fetched (robots)"}
+                                "timeout": "site_unreachable", "robots": "homepage not fetched (robots)",
+                                "huge": "homepage not fetched (too_large)"}
     from sqlalchemy import select
 
     from db.models import Finding
@@ -161,7 +164,7 @@ def test_unreachable_homepages(session: Session) -> None:
     assert by_site["refused"] == ["site_unreachable"]
     assert by_site["err503"] == ["site_unreachable"]
     assert by_site["timeout"] == ["site_unreachable"]
-    assert "robots" not in by_site
+    assert "robots" not in by_site and "huge" not in by_site
     assert "site_unreachable" not in by_site.get("ok", [])
     details = {f.subject_id: f.detail for f in rows if f.check_id == "site_unreachable"}
     assert "连接被拒绝" in details["refused"] and "HTTP 503" in details["err503"] and "超时" in details["timeout"]
