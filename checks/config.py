@@ -141,6 +141,9 @@ class Indicators:
     def enabled(self) -> list[LoadedCheck]:
         return [c for c in self.checks if c.config.enabled]
 
+    def config_of(self, check_id: str) -> CheckConfig | None:
+        return next((c.config for c in self.checks if c.check.id == check_id), None)
+
     def severity_of(self, check_id: str) -> str | None:
         for c in self.checks:
             if c.check.id == check_id:

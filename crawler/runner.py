@@ -44,6 +44,13 @@ class ScanResult:
     skipped_busy: dict[str, int] = field(default_factory=dict)
 
 
+def _home_timeout() -> float:
+    from checks.config import load_indicators
+
+    cfg = load_indicators().config_of("site_unreachable")
+    return float(getattr(cfg, "timeout_s", 0.0) or 0.0)
+
+
 def crawl_settings(registry: Registry, *, db_url: str, run_id: int, log_file: str | None,
                    progress: bool, site_ids: list[str]) -> Settings:
     from crawler import settings as base
@@ -62,6 +69,9 @@ def crawl_settings(registry: Registry, *, db_url: str, run_id: int, log_file: st
     s.set("AUTOTHROTTLE_ENABLED", crawl.autothrottle)
     s.set("AUTOTHROTTLE_TARGET_CONCURRENCY", float(crawl.concurrency_per_site))
     s.set("DOWNLOAD_TIMEOUT", crawl.download_timeout)
+    # a homepage gets at least the indicator's 15 s (site_unreachable.timeout_s) before it counts
+    # as not opening, however short the crawl's timeout for other pages is
+    s.set("GOVINSPECT_HOME_TIMEOUT", max(crawl.download_timeout, _home_timeout()))
     s.set("RETRY_TIMES", crawl.retry_times)
     s.set("DOWNLOAD_MAXSIZE", crawl.max_page_bytes)
     s.set("GOVINSPECT_MAX_RETRY_AFTER", crawl.max_retry_after)

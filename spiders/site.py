@@ -156,6 +156,10 @@ class SiteSpider(DynamicLists, scrapy.Spider):
             meta.update(self.browser_meta(kind))  # render: js sites, pages of a rendered column
         if not state.obey_robots:
             meta["dont_obey_robotstxt"] = True
+        if kind == "home" and getattr(self, "settings", None) is not None:
+            home_timeout = self.settings.getfloat("GOVINSPECT_HOME_TIMEOUT", 0.0)
+            if home_timeout > self.settings.getfloat("DOWNLOAD_TIMEOUT"):
+                meta["download_timeout"] = home_timeout
         owner = state if state.is_internal(url) else self.host_owner.get((urlsplit(url).hostname or "").lower())
         if owner is not None:
             # per-site politeness: one download slot per site, whatever host alias is used, and

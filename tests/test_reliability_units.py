@@ -193,3 +193,27 @@ def test_one_crawler_in_trouble_does_not_fail_the_other() -> None:
     status, error, failed = run_outcome({"sites": [], "accounts": []}, "network down: canaries failed")
     assert status == "failed" and failed == {"sites": "network down: canaries failed",
                                              "accounts": "network down: canaries failed"}
+
+
+def test_a_homepage_gets_the_indicators_15_seconds_whatever_the_crawl_timeout() -> None:
+    import asyncio
+
+    from crawler.config import CrawlConfig, Registry, SiteConfig, UnitConfig
+    from crawler.runner import crawl_settings
+    from spiders.site import SiteSpider
+
+    reg = Registry(crawl=CrawlConfig(download_timeout=10), units=[UnitConfig(
+        id="u", name="单位", kind="county", sites=[SiteConfig(id="s", name="站", url="http://127.0.6.77/")])])
+    settings = crawl_settings(reg, db_url="sqlite://", run_id=1, log_file=None, progress=False, site_ids=["s"])
+    assert settings.getfloat("DOWNLOAD_TIMEOUT") == 10 and settings.getfloat("GOVINSPECT_HOME_TIMEOUT") == 15
+    spider = SiteSpider(registry=reg, site_ids=["s"])
+    spider.settings = settings  # what Crawler gives the spider (no reactor needed here)
+
+    async def first_request() -> Request:
+        async for r in spider.start():
+            if isinstance(r, Request):
+                return r
+        raise AssertionError("no request")
+
+    home = asyncio.run(first_request())
+    assert home.meta["gi_kind"] == "home" and home.meta["download_timeout"] == 15
