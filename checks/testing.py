@@ -34,8 +34,7 @@ class RunBuilder:
 
     def site(self, site_id: str, unit_id: str = "unit1", *, home: str | None = None, status: str = "completed",
              subject: str = "site", error: str | None = None) -> SiteScan:
-        if self.s.get(Unit, unit_id) is None:
-            self.s.add(Unit(id=unit_id, name=f"单位{unit_id}", kind="county"))
+        self._unit(unit_id)
         home = canonical(home or f"http://{site_id}.example.gov.cn/")
         if subject == "site" and self.s.get(Site, site_id) is None:
             self.s.add(Site(id=site_id, unit_id=unit_id, name=f"网站{site_id}", url=home, hosts=[]))
@@ -46,11 +45,14 @@ class RunBuilder:
         self.homes[site_id] = home
         return scan
 
+    def _unit(self, unit_id: str) -> None:
+        if self.s.get(Unit, unit_id) is None:
+            self.s.add(Unit(id=unit_id, name=f"单位{unit_id}", kind="county"))
+
     def account(self, account_id: str, unit_id: str = "unit1", *, url: str | None = None,
                 platform: str = "weibo", status: str = "completed", error: str | None = None) -> SiteScan:
         """A new-media account's scan; its home URL is the account URL exactly as configured."""
-        if self.s.get(Unit, unit_id) is None:
-            self.s.add(Unit(id=unit_id, name=f"单位{unit_id}", kind="county"))
+        self._unit(unit_id)
         url = url or f"https://m.weibo.cn/api/container/getIndex?containerid=107603{account_id}"
         if self.s.get(Account, account_id) is None:
             self.s.add(Account(id=account_id, unit_id=unit_id, platform=platform, name=f"账号{account_id}", url=url))

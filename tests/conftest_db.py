@@ -103,26 +103,25 @@ def sqlite_url(tmp_path: Any) -> str:
     return _upgraded(f"sqlite:///{tmp_path / 'govinspect-test.db'}")
 
 
-@pytest.fixture
-def db_session(db_url: str) -> Iterator[Any]:
-    """A session on an upgraded database, SQLite and PostgreSQL (db_url's parameters)."""
+def _session_on(url: str) -> Iterator[Any]:
     from db.session import make_engine, session_factory
 
-    engine = make_engine(db_url)
+    engine = make_engine(url)
     with session_factory(engine)() as s:
         yield s
     engine.dispose()
+
+
+@pytest.fixture
+def db_session(db_url: str) -> Iterator[Any]:
+    """A session on an upgraded database, SQLite and PostgreSQL (db_url's parameters)."""
+    yield from _session_on(db_url)
 
 
 @pytest.fixture
 def sqlite_session(sqlite_url: str) -> Iterator[Any]:
     """A session on an upgraded SQLite database, for tests that write rows straight in."""
-    from db.session import make_engine, session_factory
-
-    engine = make_engine(sqlite_url)
-    with session_factory(engine)() as s:
-        yield s
-    engine.dispose()
+    yield from _session_on(sqlite_url)
 
 
 @pytest.fixture
