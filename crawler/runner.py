@@ -166,11 +166,13 @@ def run_scan(
     # each crawler's own trouble: one ending badly (an account platform's shape, a database error
     # while writing posts) must not throw away what the other one read
     problems: dict[str, list[str]] = {}
+    crawler_stats: list[dict[str, Any]] = []
     crawl_stats: dict[str, Any] = {"requests": 0, "responses": 0, "items": 0, "finish_reasons": {}}
     for name, crawler in (("sites", site_crawler), ("accounts", account_crawler)):
         if crawler is None:
             continue
         stats = crawler.stats.get_stats() if crawler.stats else {}
+        crawler_stats.append(stats)
         reason = stats.get("finish_reason", "")
         crawl_stats["finish_reasons"][name] = reason
         crawl_stats["requests"] += stats.get("downloader/request_count", 0)
@@ -195,8 +197,7 @@ def run_scan(
     from crawler.netcheck import network_down_reason
 
     # our own network failing is not the sites failing: such a scan gives no verdict at all
-    down = network_down_reason([c.stats.get_stats() for c in (site_crawler, account_crawler) if c and c.stats],
-                               site_stats, registry.crawl.network_down_min_sites)
+    down = network_down_reason(crawler_stats, site_stats, registry.crawl.network_down_min_sites)
     status, error, failed = run_outcome(problems, down)
     try:
         _finish(engine, run_id, status, error, site_stats, account_results, crawl_stats,
