@@ -5,7 +5,7 @@ Jobs (config/schedule.yaml):
 - `scan:quarterly` (cron) and `scan:weekly` (cron) start `govinspect scan --kind full|weekly
   --skip-busy` in a subprocess (a Twisted reactor runs once per process). The child is in its own
   session: stopping the scheduler does not stop a scan, which finishes and records its run.
-- `probe:<site id>` (interval, one per site) fetches the site's homepage once (crawler/probe.py)
+- `probe:<site id>` (interval, one per site) fetches the site's homepage once (monitor/probe.py)
   and stores a Probe row. The interval is (1 day / per_day) - jitter and APScheduler adds 0..jitter
   to each gap, so a site gets at least `per_day` probes a day at times that drift over the day;
   each site starts at its own offset (a hash of its id) so sites are not probed all at once.
@@ -52,10 +52,12 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Connection, Engine, text
 
-from crawler.config import DEFAULT_REGISTRY, Registry, load_registry
-from crawler.probe import ProbeRules, probe, record
-from crawler.schedule_config import ScheduleConfig, load_schedule
+from core.probes import ProbeRules
+from core.registry import DEFAULT_REGISTRY, Registry, load_registry
+from core.schedule_config import ScheduleConfig, load_schedule
+from db.probes import record
 from db.session import make_engine, resolve_url, session_factory
+from monitor.probe import probe
 
 log = logging.getLogger("govinspect.scheduler")
 
@@ -67,7 +69,7 @@ SCAN_EXECUTOR = "scans"
 # a fixed origin for the probe intervals, so a probe job's trigger is identical at every start
 # (an unchanged job is then recognised and kept with its next run time)
 PROBE_ORIGIN = dt.datetime(2024, 1, 1)
-# exit code of `govinspect scan` when every site is busy (crawler/cmd_scan.py EXIT_BUSY)
+# exit code of `govinspect scan` when every site is busy (cli/cmd_scan.py EXIT_BUSY)
 EXIT_BUSY = 3
 
 
@@ -84,7 +86,7 @@ class Runtime:
     schedule: ScheduleConfig
     probe_rules: ProbeRules
     # how to start `govinspect ...` in a child process
-    cli: list[str] = field(default_factory=lambda: [sys.executable, "-m", "crawler.cli"])
+    cli: list[str] = field(default_factory=lambda: [sys.executable, "-m", "cli"])
     stopping: threading.Event = field(default_factory=threading.Event)
     _engine: Engine | None = None
 
@@ -434,9 +436,3 @@ def install_signal_handlers(stop: threading.Event) -> None:
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
 
-
-if __name__ == "__main__":
-    from crawler.cli import main
-
-    sys.argv = ["govinspect", "schedule", *sys.argv[1:]]
-    main()

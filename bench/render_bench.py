@@ -72,7 +72,7 @@ def _measure(registry: Path, db: Path, site_id: str) -> dict[str, Any]:
 
     started = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "scan", "--config", str(registry), "--db", str(db),
+        [sys.executable, "-m", "cli", "scan", "--config", str(registry), "--db", str(db),
          "--as-of", AS_OF.isoformat(), "--site", site_id, "--no-progress"],
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}, timeout=900)
     wall = time.monotonic() - started

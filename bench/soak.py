@@ -87,7 +87,7 @@ def one_round(n: int, args: argparse.Namespace) -> dict[str, Any]:
         t0 = time.monotonic()
         try:
             proc = subprocess.run(
-                [sys.executable, "-m", "crawler.cli", "scan", "--config", str(registry), "--db", str(db),
+                [sys.executable, "-m", "cli", "scan", "--config", str(registry), "--db", str(db),
                  "--as-of", AS_OF.isoformat(), "--no-progress", "--log-file", str(tmp / "scan.log")],
                 cwd=ROOT, capture_output=True, text=True, timeout=args.timeout,
                 env={**os.environ, "PYTHONUNBUFFERED": "1", **truth.get("credentials", {})},

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import literal, null, select
 from sqlalchemy.orm import Session
 
-from crawler.urls import canonical, url_hash
+from core.urls import canonical, url_hash
 from db.models import Column, ColumnItem, Page, Post, ScanRun, Screenshot, SiteScan
 
 Severity = Literal["veto", "deduct", "notice"]

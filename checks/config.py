@@ -17,8 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from checks.base import Check, CheckConfig, Severity
-from crawler.config import CONFIG_DIR
-from crawler.yamlconf import ConfigError, LineDict, line_of, load_yaml, validate
+from core.registry import CONFIG_DIR
+from core.yamlconf import ConfigError, LineDict, line_of, load_yaml, validate
 
 DEFAULT_INDICATORS = CONFIG_DIR / "indicators.yaml"
 

@@ -17,8 +17,8 @@ from collections import Counter
 from collections.abc import Iterator
 
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft, column_failed
-from crawler.config import DisclosureSection
-from crawler.urls import canonical
+from core.registry import DisclosureSection
+from core.urls import canonical
 
 SECTION_NAMES = {"guide": "政府信息公开指南", "rules": "政府信息公开制度", "statutory": "法定主动公开内容",
                  "annual_report": "政府信息公开年报", "application": "依申请公开"}

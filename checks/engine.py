@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from checks.base import CheckContext, FindingDraft, iso, quarter_of
 from checks.config import Indicators, load_indicators
 from checks.scoring import result_dict, score_run
-from crawler.urls import url_hash
+from core.urls import url_hash
 from db.models import Column, Finding, LinkResult, Page, ScanRun, utcnow
 from db.runs import LIGHT_KINDS
 

@@ -30,7 +30,7 @@ from checks.base import (
     item_evidence,
     newest_dated,
 )
-from crawler.urls import url_hash
+from core.urls import url_hash
 from db.models import Column
 
 

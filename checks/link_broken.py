@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, func, or_, select
 
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft
-from crawler.errors import tls_detail
+from core.errors import tls_detail
 from db.models import Link, LinkResult, Page
 
 ERROR_NAMES = {

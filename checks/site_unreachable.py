@@ -10,7 +10,7 @@ Reads: SiteScan.home_url, the homepage's LinkResult (status, error_class) and Pa
 A homepage that robots.txt or the allowed-network policy kept us from fetching, or that answered
 with more than crawl.max_page_bytes, is not "unreachable"; the site is skipped (not assessed).
 
-The monitoring week: when the availability probes (crawler/probe.py, run by the scheduler) hold
+The monitoring week: when the availability probes (monitor/probe.py, run by the scheduler) hold
 at least `probes.min_probes` visits of the site in the `probes.window_days` before the run's
 as-of date ends, they decide, with the indicator's rule: a veto when `fail_ratio` (5 %) or more of
 them failed or took `slow_s` (15 s) or more. One scan's failure alone is then a `notice` (the site
@@ -30,9 +30,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft, iso
-from crawler.probe import ProbeRules, ProbeWindow, window
-from crawler.urls import url_hash
+from core.probes import ProbeRules
+from core.urls import url_hash
 from db.models import LinkResult
+from db.probes import ProbeWindow, window
 
 # robots / skipped: we did not ask; too_large: it answered, with more than crawl.max_page_bytes
 # (the site is up; it could not be read, which is ours to raise, not an availability veto)
@@ -182,7 +183,7 @@ def _why(ev: dict) -> str:
     elif cls == "refused":
         why = "连接被拒绝"
     elif cls == "tls":
-        from crawler.errors import tls_detail
+        from core.errors import tls_detail
 
         why = tls_detail(ev.get("error"))
     elif cls:

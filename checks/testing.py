@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from checks.base import CheckContext, FindingDraft
-from crawler.urls import canonical, url_hash
+from core.urls import canonical, url_hash
 from db.models import Account, Column, ColumnItem, Link, LinkResult, Page, Post, ScanRun, Site, SiteScan, Unit
 
 

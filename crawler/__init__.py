@@ -1,3 +1,1 @@
-"""govinspect: the Scrapy project (settings, items, middlewares, extensions) and the CLI."""
-
-__version__ = "0.1.0"
+"""The Scrapy runtime: settings, downloader, middlewares, extensions, rendering, TLS."""

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.provider import PlaywrightBrowserProvider
 
-from crawler.config import CrawlConfig
+from core.registry import CrawlConfig
 
 HANDLER = "crawler.render.RenderDownloadHandler"
 CONTEXT = "govinspect"

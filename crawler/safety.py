@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.config import CrawlConfig
+from core.registry import CrawlConfig
 
 
 def safety_settings(crawl: CrawlConfig, extensions: dict[str, Any]) -> dict[str, Any]:

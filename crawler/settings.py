@@ -1,5 +1,5 @@
 """Scrapy settings for govinspect. Values that operators tune live in config/sites.yaml (`crawl:`);
-crawler/runner.py turns that config into these settings for each scan."""
+scan/runner.py turns that config into these settings for each scan."""
 
 BOT_NAME = "govinspect"
 SPIDER_MODULES = ["spiders"]

@@ -5,7 +5,7 @@ a bare "certificate verify failed". An inspector needs to know *why* a browser w
 site — expired, self-signed, unknown issuer, wrong host — because that is the finding
 (链接不可用 / 站点无法访问: TLS/证书错误). This context factory verifies against the system's trust
 store (plus `crawl.tls_ca_file`, for an intranet CA), checks the host name, and fails the
-handshake with `TLSCertificateError("certificate has expired ...")`, which crawler.errors
+handshake with `TLSCertificateError("certificate has expired ...")`, which core.errors
 classifies as `tls` with that message.
 
 The verify callback is set on the SSL *context* (one per host, cached): pyOpenSSL re-raises an

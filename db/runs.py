@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from crawler.config import Registry
+from core.registry import Registry
 from db.models import Account, ScanRun, Site, SiteScan, Unit, utcnow
 from db.session import SQLITE_IMMEDIATE
 

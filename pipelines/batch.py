@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from crawler.items import (
+from core.items import (
     ColumnItemRecord,
     ColumnRecord,
     LinkItem,
@@ -25,7 +25,7 @@ from crawler.items import (
     ScreenshotItem,
     SiteScanItem,
 )
-from crawler.urls import url_hash
+from core.urls import url_hash
 from db.models import Column, ColumnItem, Link, LinkResult, Page, Post, ScanRun, Screenshot, SiteScan, utcnow
 
 

@@ -66,7 +66,7 @@ class DatabasePipeline:
         s = crawler.settings
         run_id = s.get("GOVINSPECT_RUN_ID")
         if run_id in (None, ""):
-            raise NotConfigured("GOVINSPECT_RUN_ID is not set (runs are started by crawler.runner)")
+            raise NotConfigured("GOVINSPECT_RUN_ID is not set (runs are started by scan.runner)")
         pipeline = cls(
             s.get("GOVINSPECT_DB_URL"),
             int(run_id),

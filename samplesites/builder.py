@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.urls import canonical
+from core.urls import canonical
 from samplesites.truth import ATTACHMENT_EXTS, SiteTruth, is_article_like, is_column_like
 
 NON_PAGE_EXTS = (".jpg", ".jpeg", ".png", ".gif", ".ico", ".css", ".js", ".bmp", ".svg")

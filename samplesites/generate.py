@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from crawler.config import load_column_rules
-from crawler.urls import canonical
+from core.registry import load_column_rules
+from core.urls import canonical
 from samplesites.builder import SiteBuild
 from samplesites.context import GenContext
 from samplesites.sites import akjyj, akwjw, akzf, akzrzyj, hbq, plx, zyx

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from crawler.urls import canonical
+from core.urls import canonical
 
 SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:")
 SKIP_LINK_RELS = {"dns-prefetch", "preconnect"}

@@ -28,10 +28,10 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import Request, Response
 
-from crawler.clock import local_today
-from crawler.config import AccountConfig, Registry, UnitConfig, load_registry
-from crawler.errors import classify_failure
-from crawler.items import LinkItem, PostItem, SiteScanItem
+from core.clock import local_today
+from core.errors import classify_failure
+from core.items import LinkItem, PostItem, SiteScanItem
+from core.registry import AccountConfig, Registry, UnitConfig, load_registry
 from spiders.linkcheck import REDIRECT_STATUSES, Hop, check_step, failure_result
 from spiders.platforms import FeedError, FeedRequest, ParsedFeed, ParsedPost, parse_feed
 from spiders.platforms.wechat import first_request, is_freepublish_url

@@ -17,7 +17,7 @@ from typing import Any
 
 from scrapy_playwright.page import PageMethod
 
-from crawler.config import RenderConfig, ScreenshotConfig
+from core.registry import RenderConfig, ScreenshotConfig
 from crawler.render import CONTEXT
 from spiders.extract.jsonlist import ApiCall
 

@@ -29,9 +29,9 @@ from typing import Any
 from parsel import Selector
 from scrapy.http import Request, Response
 
-from crawler.errors import classify_failure
-from crawler.items import ColumnItemRecord, LinkItem, ScreenshotItem
-from crawler.urls import canonical
+from core.errors import classify_failure
+from core.items import ColumnItemRecord, LinkItem, ScreenshotItem
+from core.urls import canonical
 from spiders.browser import render_meta, take_png
 from spiders.extract.entries import ListEntry, ListResult, PageContext
 from spiders.extract.hanweb import ProxyPlan, parse_dataproxy, proxy_plan
@@ -92,20 +92,11 @@ class DynamicLists:
     def screenshots_enabled(self) -> bool:
         return self.render_enabled and self.crawl_cfg.screenshots.enabled
 
-    @cached_property
+    @property
     def _stale_limits(self) -> tuple[dict[str, dt.date], dt.date]:
-        """column_stale's cutoff per category for this as-of date, and the latest plausible date."""
-        try:
-            from checks.config import load_indicators
-
-            for loaded in load_indicators().checks:
-                if loaded.check.id == "column_stale" and loaded.config.enabled:
-                    cfg: Any = loaded.config
-                    return ({cat: lim.cutoff(self.as_of) for cat, lim in cfg.limits.items()},
-                            self.as_of + dt.timedelta(days=cfg.future_tolerance_days))
-        except Exception as exc:  # no stale screenshots rather than no crawl
-            log.warning("column_stale limits unavailable for screenshots: %s", exc)
-        return {}, self.as_of
+        """column_stale's cutoff per category and the latest plausible date, as the run passed them
+        (scan.runner.stale_limits); a spider started without them photographs no stale column."""
+        return getattr(self, "stale_limits", None) or ({}, self.as_of)
 
     def _stat(self, key: str, n: int = 1) -> None:
         stats = getattr(getattr(self, "crawler", None), "stats", None)

@@ -15,9 +15,9 @@ from urllib.parse import urljoin
 
 from scrapy.http import Response
 
-from crawler.errors import classify_failure
-from crawler.items import LinkResultItem
-from crawler.urls import canonical
+from core.errors import classify_failure
+from core.items import LinkResultItem
+from core.urls import canonical
 
 HEAD_FALLBACK_STATUSES = {403, 405, 501}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Request, Response, TextResponse
 
-from crawler.clock import local_today
-from crawler.config import ColumnRules, Registry, load_column_rules, load_registry
-from crawler.items import ColumnItemRecord, LinkItem, PageItem, SiteScanItem
-from crawler.urls import canonical, set_session_params
+from core.clock import local_today
+from core.items import ColumnItemRecord, LinkItem, PageItem, SiteScanItem
+from core.registry import ColumnRules, Registry, load_column_rules, load_registry
+from core.urls import canonical, set_session_params
 from spiders.dynamic import API_KINDS, DynamicLists
 from spiders.extract.columns import classify_page, column_candidates, hub_links
 from spiders.extract.links import count_link_elements, extract_links

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.config import SiteConfig, UnitConfig
-from crawler.items import ColumnRecord, PageItem
+from core.items import ColumnRecord, PageItem
+from core.registry import SiteConfig, UnitConfig
 
 
 @dataclass

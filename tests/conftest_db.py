@@ -152,7 +152,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
 def make_registry(sites: dict[str, list[str]] | None = None, accounts: dict[str, list[str]] | None = None,
                   **crawl: Any) -> Any:
     """A Registry with units {unit_id: [site ids]} on loopback URLs (and optional accounts)."""
-    from crawler.config import Registry
+    from core.registry import Registry
 
     sites = sites if sites is not None else {"county-a": ["site-a1", "site-a2"], "dept-b": ["site-b1"]}
     accounts = accounts or {}

@@ -65,7 +65,7 @@ def start_samples(tmp: Path, as_of: dt.date = AS_OF, *, first_octet: int = 3, ac
 
 def run_cli(*args: str, timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         cwd=ROOT, capture_output=True, text=True, timeout=timeout,
         env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
     )

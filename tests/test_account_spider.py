@@ -23,8 +23,8 @@ from test_platform_weibo import NEWEST, PINNED, page
 from twisted.internet.error import ConnectionRefusedError
 from twisted.python.failure import Failure
 
-from crawler.config import AccountConfig, CrawlConfig, Registry, UnitConfig
-from crawler.items import LinkItem, LinkResultItem, PostItem, SiteScanItem
+from core.items import LinkItem, LinkResultItem, PostItem, SiteScanItem
+from core.registry import AccountConfig, CrawlConfig, Registry, UnitConfig
 from samplesites.accounts import merge_registry, serve_accounts
 from spiders.account import AccountSpider, _RedactSecrets
 

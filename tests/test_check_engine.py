@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from checks.config import load_indicators
 from checks.engine import CheckError, check_and_score, run_checks, set_status
 from checks.testing import RunBuilder
-from crawler.yamlconf import ConfigError
+from core.yamlconf import ConfigError
 from db.models import Finding, Score
 
 AS_OF = dt.date(2026, 11, 20)

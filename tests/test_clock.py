@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from crawler.clock import local_today
-from crawler.config import CrawlConfig
+from core.clock import local_today
+from core.registry import CrawlConfig
 
 
 def test_local_today_is_the_beijing_day() -> None:

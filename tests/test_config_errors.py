@@ -13,7 +13,7 @@ import pytest
 from samples_env import run_cli
 from typer.testing import CliRunner
 
-from crawler.cli import _register, app
+from cli.app import _register, app
 
 GOOD_SITE = """\
       - id: site-a

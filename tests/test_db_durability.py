@@ -18,7 +18,7 @@ import pytest
 from conftest_db import assert_recovers_after_kill, kill_hard, make_registry, read_lines_until
 from sqlalchemy import event, text
 
-from crawler.items import ColumnItemRecord, LinkItem, LinkResultItem, PageItem
+from core.items import ColumnItemRecord, LinkItem, LinkResultItem, PageItem
 from db import runs
 from db.session import make_engine, session_factory
 from pipelines.database import DatabasePipeline

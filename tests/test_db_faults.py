@@ -61,7 +61,7 @@ def _wait_for(predicate: Any, timeout: float, what: str, proc: subprocess.Popen[
 
 
 def _popen_scan(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, text=True,
+    return subprocess.Popen([sys.executable, "-m", "cli", *args], cwd=ROOT, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -153,7 +153,7 @@ def test_a_connection_dropped_mid_batch_is_replaced_once(pg_url: str, drops: int
     from conftest_db import make_registry
     from sqlalchemy import event
 
-    from crawler.items import PageItem
+    from core.items import PageItem
     from pipelines.database import DatabasePipeline
 
     engine = make_engine(pg_url)

@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
-from crawler import cmd_db
+from cli import cmd_db
 from db import migrate
 from db.models import Base
 from db.session import make_engine

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from crawler.config import load_column_rules
+from core.registry import load_column_rules
 from spiders.extract.columns import ColumnLink, classify_page, column_candidates, hub_links
 from spiders.extract.lists import ListEntry, ListResult
 from spiders.extract.pager import PagerResult

@@ -225,7 +225,7 @@ def test_browser_requests_obey_only_networks():
 def test_rendering_needs_the_render_handler_settings():
     class Spider(DynamicLists):
         def __init__(self, enabled: bool, settings: object) -> None:
-            from crawler.config import CrawlConfig
+            from core.registry import CrawlConfig
 
             self.crawl_cfg = CrawlConfig(render={"enabled": enabled})
             self.settings = settings

@@ -8,7 +8,7 @@ from scrapy.http import Request, Response
 from twisted.internet.error import ConnectionRefusedError
 from twisted.python.failure import Failure
 
-from crawler.items import LinkResultItem
+from core.items import LinkResultItem
 from spiders.linkcheck import Hop, check_step, failure_result, is_redirect
 
 TARGET = "http://127.0.3.1/a.html"

@@ -20,12 +20,12 @@ from typer.testing import CliRunner
 
 from checks.engine import check_and_score
 from checks.testing import RunBuilder
-from crawler import cmd_recheck, cmd_schedule
-from crawler.cmd_report import query_findings
-from crawler.schedule_config import Deadline
-from crawler.status import quarter_status
+from cli import cmd_recheck, cmd_schedule
+from core.schedule_config import Deadline
 from db import runs
 from db.models import Finding, ScanRun, Score, Site, SiteScan
+from reports.queries import query_findings
+from reports.status import quarter_status
 
 AS_OF = dt.date(2026, 11, 20)
 

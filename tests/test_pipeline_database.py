@@ -13,7 +13,7 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from crawler.items import (
+from core.items import (
     ColumnItemRecord,
     ColumnRecord,
     LinkItem,
@@ -22,7 +22,7 @@ from crawler.items import (
     PostItem,
     SiteScanItem,
 )
-from crawler.urls import url_hash
+from core.urls import url_hash
 from db import runs
 from db.models import Column, ColumnItem, Link, LinkResult, Page, Post, ScanRun, SiteScan, utcnow
 from db.session import make_engine, session_factory

@@ -21,7 +21,7 @@ CRAWL = r'''
 import asyncio, json, sqlite3, sys, time
 import scrapy
 from scrapy.crawler import CrawlerProcess
-from crawler.items import LinkItem, PageItem
+from core.items import LinkItem, PageItem
 
 # [{"name", "db", "run", "batch", "flush", "idle"}, ...]: crawls run side by side in one reactor
 CRAWLS = json.loads(sys.argv[1])

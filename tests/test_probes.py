@@ -1,4 +1,4 @@
-"""Availability probes (crawler/probe.py, scheduler.probe_job) and the week-of-probes rule of
+"""Availability probes (monitor/probe.py, scheduler.probe_job) and the week-of-probes rule of
 site_unreachable (站点无法访问: ≥5 % of a week's visits failing or taking ≥15 s is a veto; one
 scan's failure alone is then a notice)."""
 
@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 import scheduler
 from checks.engine import check_and_score
 from checks.testing import RunBuilder, drafts_of
-from crawler.probe import ProbeRules
-from crawler.schedule_config import load_schedule
+from core.probes import ProbeRules
+from core.schedule_config import load_schedule
 from db.models import Finding, Probe
 from db.session import make_engine, session_factory
 

@@ -21,14 +21,15 @@ from scrapy.http import Request
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseNeverReceived
 
-from crawler import urls
-from crawler.cmd_report import _cell, findings_table
-from crawler.errors import classify_exception, tls_detail
+from cli.cmd_report import findings_table
+from core import urls
+from core.errors import classify_exception, tls_detail
 from crawler.extensions.canary import canary_verdict
 from crawler.middlewares.charset import pick_encoding
 from crawler.middlewares.target_policy import TargetPolicyMiddleware, TargetSkipped, block_of
-from crawler.netcheck import network_down_reason, sites_verdict
 from crawler.tls import TLSCertificateError
+from reports.export import _cell
+from scan.netcheck import network_down_reason, sites_verdict
 
 TITLE = "安康市人民政府办公室关于印发通知的函"
 
@@ -172,8 +173,8 @@ def test_crawled_text_is_not_rich_markup_and_not_a_formula() -> None:
 def test_no_remote_shell_listens_during_a_crawl() -> None:
     """Scrapy's remote-control server and telnet console execute code sent to them; a crawl that
     reads untrusted pages unattended must not open either."""
-    from crawler.config import Registry
-    from crawler.runner import crawl_settings
+    from core.registry import Registry
+    from scan.runner import crawl_settings
 
     s = crawl_settings(Registry(units=[]), db_url="sqlite://", run_id=1, log_file=None, progress=False, site_ids=[])
     assert s.getbool("REMOTE_CONTROL_ENABLED") is False
@@ -181,7 +182,7 @@ def test_no_remote_shell_listens_during_a_crawl() -> None:
 
 
 def test_one_crawler_in_trouble_does_not_fail_the_other() -> None:
-    from crawler.runner import run_outcome
+    from scan.runner import run_outcome
 
     assert run_outcome({"sites": [], "accounts": []}, None) == ("completed", None, {})
     status, error, failed = run_outcome({"sites": [], "accounts": ["database error while writing the accounts: x"]},
@@ -198,8 +199,8 @@ def test_one_crawler_in_trouble_does_not_fail_the_other() -> None:
 def test_a_homepage_gets_the_indicators_15_seconds_whatever_the_crawl_timeout() -> None:
     import asyncio
 
-    from crawler.config import CrawlConfig, Registry, SiteConfig, UnitConfig
-    from crawler.runner import crawl_settings
+    from core.registry import CrawlConfig, Registry, SiteConfig, UnitConfig
+    from scan.runner import crawl_settings
     from spiders.site import SiteSpider
 
     reg = Registry(crawl=CrawlConfig(download_timeout=10), units=[UnitConfig(

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from checks.testing import RunBuilder
-from crawler import cmd_report
+from cli import cmd_report
 from db.session import make_engine, session_factory
 
 AS_OF = dt.date(2026, 11, 20)

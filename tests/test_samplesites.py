@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import pytest
 
 import samplesites
-from crawler.config import load_column_rules, load_registry
-from crawler.urls import canonical
+from core.registry import load_column_rules, load_registry
+from core.urls import canonical
 from samplesites import content
 from samplesites.server import SampleServers
 

@@ -23,9 +23,9 @@ from conftest_db import make_registry
 from sqlalchemy import func, select
 
 import scheduler
-from crawler.probe import ProbeRules
-from crawler.schedule_config import ScheduleConfig, load_schedule, quarterly_fire_times
-from crawler.yamlconf import ConfigError
+from core.probes import ProbeRules
+from core.schedule_config import ScheduleConfig, load_schedule, quarterly_fire_times
+from core.yamlconf import ConfigError
 from db.models import Probe
 from db.session import make_engine, session_factory
 
@@ -61,7 +61,7 @@ FAKE_SCAN = textwrap.dedent('''
 
 @pytest.fixture
 def fake_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Path]:
-    """A stand-in for `python -m crawler.cli` that logs when each scan starts and ends."""
+    """A stand-in for `python -m cli.app` that logs when each scan starts and ends."""
     script = tmp_path / "fake_scan.py"
     script.write_text(FAKE_SCAN)
     log = tmp_path / "scans.log"
@@ -309,7 +309,7 @@ def test_serve_runs_until_stopped_and_lists_jobs(sqlite_url: str, tmp_path: Path
     from rich.console import Console
     from typer.testing import CliRunner
 
-    from crawler import cmd_schedule
+    from cli import cmd_schedule
 
     cfg = config(tmp_path)
     rt = runtime(tmp_path, sqlite_url, cfg, ["site-a"])

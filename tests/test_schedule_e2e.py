@@ -13,7 +13,7 @@ from samples_env import AS_OF, SampleEnv, run_cli, start_samples
 from sqlalchemy import func, select
 
 import scheduler
-from crawler.config import load_registry
+from core.registry import load_registry
 from db import runs
 from db.migrate import upgrade
 from db.models import Column, ColumnItem, Link, LinkResult, Page, Probe, ScanRun, Score, SiteScan

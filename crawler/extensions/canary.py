@@ -23,7 +23,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Request
 
-from crawler.errors import classify_exception
+from core.errors import classify_exception
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from parsel import Selector
 
-from crawler.config import ColumnRules
-from crawler.urls import canonical
+from core.registry import ColumnRules
+from core.urls import canonical
 from spiders.extract.entries import ListResult
 from spiders.extract.links import Resolver
 from spiders.extract.pager import PagerResult

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.urls import canonical
+from core.urls import canonical
 from spiders.extract.regions import regions_for
 from spiders.extract.text import collapse
 from spiders.extract.urls import base_url

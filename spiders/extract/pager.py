@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from crawler.urls import canonical
+from core.urls import canonical
 from spiders.extract.links import Resolver
 from spiders.extract.regions import FOOTER, HEADER, NAV, element_tokens, regions_for
 from spiders.extract.text import SCRIPT_BLOCK, collapse, read_js_string, script_writes, strip_js_comments

@@ -1,4 +1,4 @@
-"""`govinspect schedule run|list` (scheduler.py) and `govinspect status` (crawler/status.py)."""
+"""`govinspect schedule run|list` (scheduler.py) and `govinspect status` (reports/status.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from crawler.yamlconf import ConfigError
+from core.yamlconf import ConfigError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -108,10 +108,10 @@ def status(
                                               "in the schedule's time zone)")] = None,
 ) -> None:
     """Per unit: this quarter's scan state, open findings and the days left to the publication deadline."""
-    from crawler.schedule_config import load_schedule
-    from crawler.status import quarter_status
+    from core.schedule_config import load_schedule
     from db.migrate import upgrade
     from db.session import make_engine, resolve_url, session_factory
+    from reports.status import quarter_status
 
     try:
         cfg = load_schedule(schedule)

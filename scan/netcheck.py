@@ -19,7 +19,7 @@ from typing import Any
 
 from crawler.extensions.canary import STAT as CANARY_STAT
 
-# error classes (crawler.errors) that mean "no connection", as opposed to an answer we disliked
+# error classes (core.errors) that mean "no connection", as opposed to an answer we disliked
 CONNECTION_CLASSES = frozenset({"dns", "refused", "timeout", "reset"})
 
 

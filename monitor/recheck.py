@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.probe import FetchResult, fetch
-from crawler.urls import canonical, url_hash
+from core.urls import canonical, url_hash
 from db.models import Finding, utcnow
+from monitor.probe import FetchResult, fetch
 
 RECHECK_BY = "govinspect recheck"
 

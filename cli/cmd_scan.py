@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from crawler.runner import ScanBusyError, ScanError, ScanResult, run_scan
-from crawler.yamlconf import ConfigError
+from core.yamlconf import ConfigError
+from scan.runner import ScanBusyError, ScanError, ScanResult, run_scan
 
 console = Console()
 err_console = Console(stderr=True)
@@ -51,7 +51,7 @@ def print_summary(result: ScanResult, db_url: str) -> None:
                              str(st.get("links", 0)))
         console.print(accounts)
     if result.check_summary:
-        from crawler.cmd_report import print_check_summary
+        from cli.cmd_report import print_check_summary
 
         print_check_summary(console, result.check_summary, db_url)
 
@@ -123,7 +123,7 @@ def demo(
     import os
 
     import samplesites
-    from crawler.clock import local_today
+    from core.clock import local_today
     from samplesites.accounts import DEFAULT_HOST, serve_accounts
     from samplesites.combined import attach_accounts
     from samplesites.server import SampleServers
@@ -166,7 +166,7 @@ def demo(
         account_server.stop()
     print_summary(result, str(db_path))
     if result.check_summary:
-        from crawler.cmd_report import print_worst_findings
+        from cli.cmd_report import print_worst_findings
 
         print_worst_findings(console, str(db_path))
     console.print()
@@ -174,7 +174,7 @@ def demo(
     console.print(f"  database      {db_path}")
     console.print(f"  crawl log     {out / 'scan.log'}")
     console.print(f"  sample sites  {sites_dir} (truth: {sites_dir / 'truth.json'}, {len(truth['findings'])} planted defects)")
-    from crawler.cmd_report import cli_name
+    from cli.cmd_report import cli_name
 
     console.print(f"  findings      {cli_name()} findings --db {db_path} --format table")
     console.print(f"  scores        {cli_name()} scores --db {db_path}")

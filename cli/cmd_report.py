@@ -8,8 +8,6 @@ row per site, account and unit: each subject's latest score of the quarter.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import sys
@@ -24,7 +22,9 @@ from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crawler.yamlconf import ConfigError
+from core.yamlconf import ConfigError
+from reports.export import to_csv, to_json, to_xlsx
+from reports.queries import FINDING_FIELDS, SCORE_FIELDS, query_findings, query_scores, worst_findings
 
 console = Console()
 err_console = Console(stderr=True)
@@ -58,10 +58,6 @@ class ReviewStatus(StrEnum):
     open = "open"
 
 
-FINDING_FIELDS = ["id", "unit", "unit_name", "site", "check", "severity", "status", "url", "target", "detail",
-                  "first_seen", "first_seen_run", "last_seen", "last_seen_run", "status_reason", "status_by",
-                  "status_at", "evidence"]
-SCORE_FIELDS = ["quarter", "run_id", "subject", "id", "unit", "score", "passed", "grade", "vetoes", "deductions"]
 
 
 def _session(db: str | None) -> tuple[Any, Session]:
@@ -69,100 +65,6 @@ def _session(db: str | None) -> tuple[Any, Session]:
 
     engine = make_engine(db)
     return engine, session_factory(engine)()
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if value is not None and hasattr(value, "isoformat") else value
-
-
-# --- queries ------------------------------------------------------------------------------------------
-
-
-def latest_runs(session: Session) -> dict[str, int]:
-    """subject id -> the newest run in which its scan completed (failed runs never count). Light
-    runs count only for a subject that has no other: a weekly scan re-reads homepages and news
-    columns only, and what it found or fixed is newer than the full run, so it is shown anyway."""
-    from db.models import ScanRun, SiteScan
-    from db.runs import LIGHT_KINDS
-
-    out: dict[str, int] = {}
-    for light in (True, False):
-        stmt = (select(SiteScan.site_id, func.max(SiteScan.run_id))
-                .join(ScanRun, ScanRun.id == SiteScan.run_id)
-                .where(SiteScan.status == "completed", ScanRun.status != "failed")
-                .group_by(SiteScan.site_id))
-        if not light:
-            stmt = stmt.where(ScanRun.kind.not_in(LIGHT_KINDS))
-        out.update({sid: rid for sid, rid in session.execute(stmt)})
-    return out
-
-
-def query_findings(session: Session, *, site: str | None = None, check: str | None = None,
-                   status: str | None = None, severity: str | None = None, all_runs: bool = False) -> list[dict[str, Any]]:
-    from db.models import Finding, Unit
-
-    stmt = select(Finding)
-    if site:
-        stmt = stmt.where(Finding.subject_id == site)
-    if check:
-        stmt = stmt.where(Finding.check_id == check)
-    if status:
-        stmt = stmt.where(Finding.status == status)
-    if severity:
-        stmt = stmt.where(Finding.severity == severity)
-    latest = latest_runs(session)
-    units = {u.id: u.name for u in session.scalars(select(Unit))}
-    out = []
-    for f in session.scalars(stmt.order_by(Finding.unit_id, Finding.subject_id, Finding.check_id, Finding.target)):
-        run = latest.get(f.subject_id)
-        fixed_in = (f.evidence or {}).get("fixed_in_run") or 0
-        current = run is not None and (f.last_seen_run >= run or (f.status == "fixed" and fixed_in >= run))
-        if not all_runs and not current:
-            continue
-        out.append({
-            "id": f.id, "unit": f.unit_id, "unit_name": units.get(f.unit_id, ""), "site": f.subject_id,
-            "subject": f.subject, "check": f.check_id, "severity": f.severity, "status": f.status, "url": f.url,
-            "target": f.target, "detail": f.detail, "first_seen": _iso(f.first_seen_at),
-            "first_seen_run": f.first_seen_run, "last_seen": _iso(f.last_seen_at), "last_seen_run": f.last_seen_run,
-            "status_reason": f.status_reason, "status_by": f.status_by, "status_at": _iso(f.status_at),
-            "evidence": f.evidence or {},
-        })
-    return out
-
-
-def query_scores(session: Session, quarter: str | None = None) -> tuple[str | None, list[dict[str, Any]]]:
-    """The quarter (default: the newest scored) and each subject's latest score in it."""
-    from db.models import Score
-
-    if quarter is None:
-        quarter = session.scalar(select(Score.quarter).order_by(Score.run_id.desc(), Score.quarter.desc()).limit(1))
-        if quarter is None:
-            return None, []
-    latest: dict[tuple[str, str], Score] = {}
-    for s in session.scalars(select(Score).where(Score.quarter == quarter).order_by(Score.run_id, Score.id)):
-        latest[(s.subject, s.subject_id)] = s
-    order = {"unit": 0, "site": 1, "account": 2}
-    rows = sorted(latest.values(), key=lambda s: (s.unit_id, order.get(s.subject, 9), s.subject_id))
-    return quarter, [{
-        "quarter": s.quarter, "run_id": s.run_id, "subject": s.subject, "id": s.subject_id, "unit": s.unit_id,
-        "score": s.score, "passed": s.passed, "grade": s.grade, "vetoes": s.vetoes, "deductions": s.deductions,
-    } for s in rows]
-
-
-# --- output -----------------------------------------------------------------------------------------------
-
-
-# a spreadsheet cell starting with one of these is a formula (OWASP "CSV injection"); findings
-# quote crawled text (column names, URLs, anchors), so such a cell is written as plain text
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _text(value: Any) -> str:
@@ -175,15 +77,7 @@ def write_rows(rows: list[dict[str, Any]], fields: list[str], fmt: Format, outpu
     if fmt is Format.xlsx:
         if output is None:
             raise typer.BadParameter("--format xlsx needs --output FILE")
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.append(fields)
-        for row in rows:
-            ws.append([_cell(row.get(f)) for f in fields])
-        ws.freeze_panes = "A2"
-        wb.save(output)
+        output.write_bytes(to_xlsx(rows, fields))
         err_console.print(f"wrote {len(rows)} rows to {output}")
         return
     if fmt is Format.table:
@@ -194,15 +88,7 @@ def write_rows(rows: list[dict[str, Any]], fields: list[str], fmt: Format, outpu
         else:
             console.print(table)
         return
-    if fmt is Format.json:
-        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-    else:
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(fields)
-        for row in rows:
-            w.writerow([_cell(row.get(f)) for f in fields])
-        text = buf.getvalue()
+    text = to_json(rows) if fmt is Format.json else to_csv(rows, fields)
     if output is not None:
         # utf-8-sig so that Excel opens a CSV of Chinese text correctly
         output.write_text(text, encoding="utf-8-sig" if fmt is Format.csv else "utf-8")
@@ -249,7 +135,7 @@ def cli_name() -> str:
         return "govinspect"
     script = Path(sys.executable).parent / "govinspect"
     if not script.exists():
-        return f"{sys.executable} -m crawler.cli"
+        return f"{sys.executable} -m cli"
     try:
         return os.path.relpath(script)
     except ValueError:  # another drive
@@ -279,18 +165,14 @@ def print_check_summary(out: Console, summary: dict[str, Any], db_url: str) -> N
     out.print(f"  details: {cli_name()} findings --db {db_url} --format table")
 
 
-SEVERITY_ORDER = {"veto": 0, "deduct": 1, "notice": 2}
-
-
 def print_worst_findings(out: Console, db_url: str, limit: int = 12) -> None:
     """The open findings that weigh most (single-veto items first), for the end of the demo."""
     engine, session = _session(db_url)
     try:
-        rows = [r for r in query_findings(session) if r["status"] in ("open", "confirmed")]
+        rows = worst_findings(session)
     finally:
         session.close()
         engine.dispose()
-    rows.sort(key=lambda r: (SEVERITY_ORDER.get(r["severity"], 3), r["site"], r["check"], r["target"]))
     if not rows:
         return
     table = Table(title=f"Worst findings ({min(limit, len(rows))} of {len(rows)})")

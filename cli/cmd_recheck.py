@@ -1,6 +1,6 @@
 """`govinspect recheck --site ID [--url URL]`: after a webmaster says a problem is fixed, rescan the
 site now (findings no longer seen are marked fixed, as after any scan), or request one broken link
-again and mark its findings fixed if it works (crawler/recheck.py)."""
+again and mark its findings fixed if it works (monitor/recheck.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from crawler.yamlconf import ConfigError
+from core.yamlconf import ConfigError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -37,9 +37,9 @@ def _snapshot(db_url: str, site: str) -> dict[int, tuple[str, str, str]]:
 
 
 def _recheck_site(config: Path | None, db_url: str, site: str, as_of: dt.date | None) -> None:
-    from crawler.cmd_scan import print_summary
-    from crawler.runner import ScanBusyError, ScanError, run_scan
+    from cli.cmd_scan import print_summary
     from db.migrate import upgrade
+    from scan.runner import ScanBusyError, ScanError, run_scan
 
     upgrade(db_url)
     before = _snapshot(db_url, site)
@@ -73,11 +73,11 @@ def _recheck_site(config: Path | None, db_url: str, site: str, as_of: dt.date | 
 
 def _recheck_url(config: Path | None, db_url: str, site: str, url: str) -> None:
     from checks.config import load_indicators
-    from crawler.config import DEFAULT_REGISTRY, load_registry
+    from core.registry import DEFAULT_REGISTRY, load_registry
     from crawler.middlewares.target_policy import TargetPolicyMiddleware
-    from crawler.recheck import recheck_url
     from db.migrate import upgrade
     from db.session import make_engine, session_factory
+    from monitor.recheck import recheck_url
 
     registry = load_registry(config or DEFAULT_REGISTRY)
     link_cfg = next(c.config for c in load_indicators().checks if c.check.id == "link_broken")

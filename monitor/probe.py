@@ -20,15 +20,12 @@ import http.client
 import socket
 import ssl
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from db.models import Probe, utcnow
+from core.probes import ProbeRules
+from db.models import utcnow
 
 REDIRECTS = {301, 302, 303, 307, 308}
 DEFAULT_UA = "govinspect/0.1 (government website availability probe)"
@@ -82,7 +79,7 @@ def _classify(exc: BaseException) -> str:
     if isinstance(exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError,
                         http.client.RemoteDisconnected, http.client.IncompleteRead)):
         return "reset"
-    from crawler.errors import classify_exception
+    from core.errors import classify_exception
 
     return classify_exception(exc)[0]
 
@@ -163,17 +160,6 @@ def fetch(url: str, *, timeout_s: float = 15.0, max_redirects: int = 10, max_byt
 # --- probes ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ProbeRules:
-    """How a homepage visit is judged (config/indicators.yaml site_unreachable)."""
-
-    timeout_s: float = 15.0
-    slow_s: float = 15.0
-    fail_status_min: int = 400
-    placeholders: Sequence[str] = ()
-    placeholder_max_chars: int = 500
-
-
 def judge(result: FetchResult, rules: ProbeRules) -> FetchResult:
     """Apply the indicator's rules to a fetch: a slow answer, an error status, an empty page or a
     short placeholder page (升级改版中) is a failed visit."""
@@ -204,63 +190,3 @@ def judge(result: FetchResult, rules: ProbeRules) -> FetchResult:
 
 def probe(url: str, rules: ProbeRules, *, user_agent: str = DEFAULT_UA) -> FetchResult:
     return judge(fetch(url, timeout_s=rules.timeout_s, user_agent=user_agent), rules)
-
-
-def record(session: Session, site_id: str, result: FetchResult) -> Probe:
-    row = Probe(site_id=site_id, url=result.url, at=result.at, ok=result.ok, status=result.status,
-                elapsed_ms=result.elapsed_ms, error_class=result.error_class,
-                error=(result.error or None) and result.error[:2000])
-    session.add(row)
-    session.commit()
-    return row
-
-
-# --- reading a window of probes (the site_unreachable check) -----------------------------------------
-
-
-@dataclass
-class ProbeWindow:
-    site_id: str
-    start: dt.datetime  # naive UTC, inclusive
-    end: dt.datetime  # naive UTC, exclusive
-    total: int
-    failed: int  # not ok
-    slow: int  # ok, but at or after slow_s (stored with a longer timeout)
-    by_class: dict[str, int]
-    days: int  # distinct UTC days with a probe
-
-    @property
-    def bad(self) -> int:
-        return self.failed + self.slow
-
-    @property
-    def ratio(self) -> float:
-        return self.bad / self.total if self.total else 0.0
-
-
-def window(session: Session, site_id: str, end: dt.datetime, days: float, slow_s: float) -> ProbeWindow:
-    """Counts of the site's probes in [end - days, end): all, failed, slow, failures by class."""
-    start = end - dt.timedelta(days=days)
-    slow_ms = int(slow_s * 1000)
-    total = failed = slow = 0
-    by_class: dict[str, int] = {}
-    day_set: set[dt.date] = set()
-    # a few dozen probes a day per site: reading them is cheaper than a portable GROUP BY on an expression
-    for ok, error_class, elapsed_ms, at in session.execute(
-        select(Probe.ok, Probe.error_class, Probe.elapsed_ms, Probe.at)
-        .where(Probe.site_id == site_id, Probe.at >= start, Probe.at < end)
-    ):
-        total += 1
-        day_set.add(at.date())
-        if not ok:
-            failed += 1
-            key = error_class or "other"
-        elif elapsed_ms >= slow_ms:
-            slow += 1
-            key = "slow"
-        else:
-            continue
-        by_class[key] = by_class.get(key, 0) + 1
-    day_count = len(day_set)
-    return ProbeWindow(site_id=site_id, start=start, end=end, total=total, failed=failed, slow=slow,
-                       by_class=dict(sorted(by_class.items())), days=day_count)

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checks.base import quarter_of
-from crawler.cmd_report import query_findings
-from crawler.schedule_config import Deadline, quarter_end, quarter_start
+from core.schedule_config import Deadline, quarter_end, quarter_start
 from db.models import Account, ScanRun, Score, Site, SiteScan, Unit, utcnow
 from db.runs import FULL_KINDS, stale_reason
+from reports.queries import query_findings
 
 UNRESOLVED = ("open", "confirmed")
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from crawler.yamlconf import ConfigError, LineDict, LineList, load_yaml, validate
+from core.yamlconf import ConfigError, LineDict, LineList, load_yaml, validate
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 DEFAULT_REGISTRY = CONFIG_DIR / "sites.yaml"
@@ -171,7 +171,7 @@ class CrawlConfig(Strict):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        from crawler.clock import zone
+        from core.clock import zone
 
         zone(value)
         return value

@@ -16,8 +16,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.clock import local_today
-from crawler.config import DEFAULT_REGISTRY, Registry, load_registry
+from core.clock import local_today
+from core.registry import DEFAULT_REGISTRY, Registry, load_registry
 from db.session import make_engine, resolve_url, session_scope
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,19 @@ def _home_timeout() -> float:
 
     cfg = load_indicators().config_of("site_unreachable")
     return float(getattr(cfg, "timeout_s", 0.0) or 0.0)
+
+
+def stale_limits(as_of: dt.date) -> tuple[dict[str, dt.date], dt.date]:
+    """column_stale's cutoff per category for this as-of date and the latest plausible date, so the
+    spider photographs the columns the check will call stale (from the object the check uses)."""
+    from checks.config import load_indicators
+
+    for loaded in load_indicators().checks:
+        if loaded.check.id == "column_stale" and loaded.config.enabled:
+            cfg: Any = loaded.config
+            return ({cat: lim.cutoff(as_of) for cat, lim in cfg.limits.items()},
+                    as_of + dt.timedelta(days=cfg.future_tolerance_days))
+    return {}, as_of
 
 
 def crawl_settings(registry: Registry, *, db_url: str, run_id: int, log_file: str | None,
@@ -157,7 +170,7 @@ def run_scan(
     if sites:
         site_crawler = process.create_crawler(SiteSpider)
         process.crawl(site_crawler, registry=registry, site_ids=sites, as_of=as_of,
-                      scope="light" if kind in runs.LIGHT_KINDS else "full")
+                      scope="light" if kind in runs.LIGHT_KINDS else "full", stale_limits=stale_limits(as_of))
     if accounts:
         account_crawler = process.create_crawler(AccountSpider)
         process.crawl(account_crawler, registry=registry, account_ids=accounts, as_of=as_of)
@@ -194,7 +207,7 @@ def run_scan(
     site_stats = {sid: st.stats() | {"home_ok": st.home_ok, "home_error": st.home_error}
                   for sid, st in (site_spider.states.items() if site_spider else [])}
     account_results = account_spider.account_results() if account_spider else {}
-    from crawler.netcheck import network_down_reason
+    from scan.netcheck import network_down_reason
 
     # our own network failing is not the sites failing: such a scan gives no verdict at all
     down = network_down_reason(crawler_stats, site_stats, registry.crawl.network_down_min_sites)

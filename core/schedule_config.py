@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from crawler.clock import local_today, zone
-from crawler.config import CONFIG_DIR
-from crawler.yamlconf import ConfigError, line_of, load_yaml, validate
+from core.clock import local_today, zone
+from core.registry import CONFIG_DIR
+from core.yamlconf import ConfigError, line_of, load_yaml, validate
 
 DEFAULT_SCHEDULE = CONFIG_DIR / "schedule.yaml"
 DAY_S = 86_400

@@ -1,0 +1,1 @@
+"""The `govinspect` command line: parse options, call a layer, print."""

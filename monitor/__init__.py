@@ -1,0 +1,1 @@
+"""Network clients outside the crawl: availability probes and re-requesting one link."""

@@ -1,0 +1,1 @@
+"""Queries and exports shared by the CLI, the scheduler and the web UI."""
