@@ -52,6 +52,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Connection, Engine, text
 
+from core import exitcodes
 from core.probes import ProbeRules
 from core.registry import DEFAULT_REGISTRY, Registry, load_registry
 from core.schedule_config import ScheduleConfig, load_schedule
@@ -69,8 +70,6 @@ SCAN_EXECUTOR = "scans"
 # a fixed origin for the probe intervals, so a probe job's trigger is identical at every start
 # (an unchanged job is then recognised and kept with its next run time)
 PROBE_ORIGIN = dt.datetime(2024, 1, 1)
-# exit code of `govinspect scan` when every site is busy (cli/cmd_scan.py EXIT_BUSY)
-EXIT_BUSY = 3
 
 
 # --- runtime ---------------------------------------------------------------------------------------
@@ -188,7 +187,7 @@ def _wait(proc: subprocess.Popen[Any], rt: Runtime, limit_s: float, kind: str) -
             return "timed out"
     if rc == 0:
         return "completed"
-    if rc == EXIT_BUSY:
+    if rc == exitcodes.BUSY:
         return "busy"
     return f"failed (exit {rc})"
 

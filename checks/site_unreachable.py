@@ -1,5 +1,5 @@
-"""site_unreachable — the homepage could not be fetched during the scan (a timeout of 15 s or
-more, a connection/DNS/TLS error, an HTTP error status) after the crawler's retries.
+"""site_unreachable — the homepage could not be fetched during the scan (not open within `timeout_s`, or
+a connection/DNS/TLS error, an HTTP error status) after the crawler's retries.
 
 Indicator: 站点无法访问 (单项否决 W-V2). The indicator itself is judged on a week of probes (≥5 % of
 ≥20 daily probes failing); one scan's failure is the signal this check can give, and it means the
@@ -13,7 +13,7 @@ with more than crawl.max_page_bytes, is not "unreachable"; the site is skipped (
 The monitoring week: when the availability probes (monitor/probe.py, run by the scheduler) hold
 at least `probes.min_probes` visits of the site in the `probes.window_days` before the run's
 as-of date ends, they decide, with the indicator's rule: a veto when `fail_ratio` (5 %) or more of
-them failed or took `slow_s` (15 s) or more. One scan's failure alone is then a `notice` (the site
+them failed or took `slow_s` or more. One scan's failure alone is then a `notice` (the site
 is still not assessed further: its pages were never read), and a site the scan read fine can still
 be vetoed by its week of probes. With fewer probes the scan alone decides, as above.
 Target: the homepage URL.
@@ -46,18 +46,19 @@ class ProbeConfig(BaseModel):
     window_days: float = Field(default=7, gt=0)  # 监测1周
     min_probes: int = Field(default=140, ge=1)  # fewer stored probes than this: the scan alone decides
     fail_ratio: float = Field(default=0.05, gt=0, le=1)  # 累计占比超过（含）5%
-    slow_s: float = Field(default=15.0, gt=0)  # a visit of this long or longer counts as failed
+    slow_s: float = Field(gt=0)  # a visit of this long or longer counts as failed
     timezone: str = "Asia/Shanghai"  # the as-of date is a local date; its end closes the window
     placeholders: list[str] = []  # a short page saying one of these is not an open site
     placeholder_max_chars: int = Field(default=500, ge=1)
 
 
 class Config(CheckConfig):
-    # a homepage that answered but took this long counts as not opening (the indicator's 15 s)
-    timeout_s: float = Field(default=15.0, gt=0)
+    # a homepage that answered but took this long counts as not opening (the indicator's rule; its
+    # value is config/indicators.yaml's, the one home of every threshold)
+    timeout_s: float = Field(gt=0)
     # an HTTP status at or above this is a failure (the indicator counts 4xx and 5xx)
     fail_status_min: int = Field(default=400, ge=300, le=600)
-    probes: ProbeConfig = ProbeConfig()
+    probes: ProbeConfig
 
     def probe_rules(self) -> ProbeRules:
         """How the scheduler's probe judges one visit (its fetch timeout is `timeout_s`)."""

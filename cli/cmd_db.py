@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from core import exitcodes
+
 DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Database URL or SQLite file (default $GOVINSPECT_DB or ./govinspect.db)"),
@@ -30,7 +32,7 @@ def _error_line(exc: BaseException) -> str:
 
 def _fail(command: str, url: str, exc: BaseException) -> typer.Exit:
     typer.echo(f"govinspect db {command}: {_display(url)}: {_error_line(exc)}", err=True)
-    return typer.Exit(2)
+    return typer.Exit(exitcodes.USAGE)
 
 
 def _describe(rev: str | None, head: str) -> str:

@@ -13,13 +13,12 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
+from core import exitcodes
 from core.yamlconf import ConfigError
 
 console = Console()
 err_console = Console(stderr=True)
 
-EXIT_STILL_BROKEN = 1
-EXIT_BUSY = 3
 
 
 def _snapshot(db_url: str, site: str) -> dict[int, tuple[str, str, str]]:
@@ -47,14 +46,14 @@ def _recheck_site(config: Path | None, db_url: str, site: str, as_of: dt.date | 
         result = run_scan(config, db_url=db_url, as_of=as_of, site_ids=[site], kind="recheck", progress=False)
     except ScanBusyError as exc:
         err_console.print(f"[yellow]busy:[/] {exc}", highlight=False)
-        raise typer.Exit(EXIT_BUSY) from None
+        raise typer.Exit(exitcodes.BUSY) from None
     except ScanError as exc:
         err_console.print(f"[red]scan error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise typer.Exit(exitcodes.USAGE) from None
     print_summary(result, db_url)
     if result.status != "completed":
         err_console.print(f"[red]recheck scan {result.run_id} {result.status}:[/] {result.error}")
-        raise typer.Exit(1)
+        raise typer.Exit(exitcodes.FAILED)
     after = _snapshot(db_url, site)
     table = Table(title=f"Findings of {site} after recheck run {result.run_id}")
     for col in ("id", "check", "target", "was", "now"):
@@ -84,7 +83,7 @@ def _recheck_url(config: Path | None, db_url: str, site: str, url: str) -> None:
     allowed, why = TargetPolicyMiddleware(list(registry.crawl.only_networks)).allowed(url)
     if not allowed:
         err_console.print(f"[red]not requested:[/] {why}", highlight=False)
-        raise typer.Exit(2)
+        raise typer.Exit(exitcodes.USAGE)
     upgrade(db_url)
     engine = make_engine(db_url)
     try:
@@ -96,7 +95,7 @@ def _recheck_url(config: Path | None, db_url: str, site: str, url: str) -> None:
                                   soft_404_max_text=link_cfg.soft_404.max_text_length)  # type: ignore[attr-defined]
             except LookupError as exc:
                 err_console.print(f"[red]{exc}[/]", highlight=False)
-                raise typer.Exit(2) from None
+                raise typer.Exit(exitcodes.USAGE) from None
             ids = ", ".join(str(f.id) for f in res.findings)
     finally:
         engine.dispose()
@@ -105,7 +104,7 @@ def _recheck_url(config: Path | None, db_url: str, site: str, url: str) -> None:
                       highlight=False)
         return
     console.print(f"[red]still broken:[/] {res.url} ({res.why}); finding(s) {ids} stay open.", highlight=False)
-    raise typer.Exit(EXIT_STILL_BROKEN)
+    raise typer.Exit(exitcodes.FAILED)
 
 
 def recheck(
@@ -137,7 +136,7 @@ def recheck(
             _recheck_site(config, db_url, site, day)
     except ConfigError as exc:
         err_console.print(f"[red]config error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise typer.Exit(exitcodes.USAGE) from None
 
 
 def register(app: typer.Typer) -> None:

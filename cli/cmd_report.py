@@ -22,6 +22,7 @@ from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core import exitcodes
 from core.yamlconf import ConfigError
 from reports.export import to_csv, to_json, to_xlsx
 from reports.queries import FINDING_FIELDS, SCORE_FIELDS, query_findings, query_scores, worst_findings
@@ -259,14 +260,14 @@ def check(
             run_id = run or session.scalar(select(func.max(ScanRun.id)))
             if run_id is None:
                 err_console.print("[red]no scan run in the database[/]")
-                raise typer.Exit(1)
+                raise typer.Exit(exitcodes.FAILED)
             summary = check_and_score(session, run_id, None, str(indicators) if indicators else None)
     except ConfigError as exc:
         err_console.print(f"[red]config error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise typer.Exit(exitcodes.USAGE) from None
     except CheckError as exc:
         err_console.print(f"[red]{exc}[/]", highlight=False)
-        raise typer.Exit(1) from None
+        raise typer.Exit(exitcodes.FAILED) from None
     finally:
         engine.dispose()
     if fmt is Format.json:
@@ -293,7 +294,7 @@ def review(
             console.print(f"finding {f.id} ({f.subject_id} {f.check_id} {_text(f.target)}) -> {f.status}")
     except (ValueError, LookupError) as exc:
         err_console.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from None
+        raise typer.Exit(exitcodes.USAGE) from None
     finally:
         engine.dispose()
 

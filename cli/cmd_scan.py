@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from core import exitcodes
 from core.yamlconf import ConfigError
 from scan.runner import ScanBusyError, ScanError, ScanResult, run_scan
 
@@ -66,7 +67,6 @@ class Kind(StrEnum):
 
 
 # exit code when every selected site is being scanned by another run (the scheduler logs it as skipped)
-EXIT_BUSY = 3
 
 
 def scan(
@@ -80,7 +80,7 @@ def scan(
     kind: Annotated[Kind | None, typer.Option("--kind", help="Run kind (default: single with --site, else full); "
                                               "weekly = homepages and news columns only")] = None,
     skip_busy: Annotated[bool, typer.Option("--skip-busy", help="Leave out sites another live run is scanning "
-                                            f"instead of refusing (exit {EXIT_BUSY} if all are busy)")] = False,
+                                            f"instead of refusing (exit {exitcodes.BUSY} if all are busy)")] = False,
 ) -> None:
     """Crawl the configured sites into the database, then run the checks and scores."""
     from db.session import resolve_url
@@ -92,20 +92,20 @@ def scan(
                           skip_busy=skip_busy)
     except ConfigError as exc:
         say_error("[red]config error:[/]", exc)
-        raise typer.Exit(2) from None
+        raise typer.Exit(exitcodes.USAGE) from None
     except ScanBusyError as exc:
         say_error("[yellow]busy:[/]", exc)
-        raise typer.Exit(EXIT_BUSY) from None
+        raise typer.Exit(exitcodes.BUSY) from None
     except ScanError as exc:
         say_error("[red]scan error:[/]", exc)
-        raise typer.Exit(2) from None
+        raise typer.Exit(exitcodes.USAGE) from None
     print_summary(result, resolve_url(db))
     if result.skipped_busy:
         err_console.print("skipped (being scanned by another run): " + ", ".join(
             f"{sid} (run {rid})" for sid, rid in sorted(result.skipped_busy.items())), highlight=False)
     if result.status != "completed":
         say_error(f"[red]scan {result.run_id} {result.status}:[/]", result.error)
-        raise typer.Exit(1)
+        raise typer.Exit(exitcodes.FAILED)
 
 
 def say_error(label: str, message: object) -> None:
@@ -143,13 +143,13 @@ def demo(
         servers = SampleServers(bindings)
     except OSError as exc:
         err_console.print(f"[red]cannot serve the sample sites:[/] {exc} (is another demo running?)")
-        raise typer.Exit(2) from None
+        raise typer.Exit(exitcodes.USAGE) from None
     try:
         account_server, accounts_truth = serve_accounts(day, DEFAULT_HOST, 8080)
     except OSError as exc:
         servers.stop()
         err_console.print(f"[red]cannot serve the sample accounts:[/] {exc} (is another demo running?)")
-        raise typer.Exit(2) from None
+        raise typer.Exit(exitcodes.USAGE) from None
     try:
         with servers:
             site_truth = samplesites.generate(sites_dir, day, servers.base_urls,
@@ -179,7 +179,7 @@ def demo(
     console.print(f"  findings      {cli_name()} findings --db {db_path} --format table")
     console.print(f"  scores        {cli_name()} scores --db {db_path}")
     if result.status != "completed":
-        raise typer.Exit(1)
+        raise typer.Exit(exitcodes.FAILED)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from core import exitcodes
 from core.yamlconf import ConfigError
 
 console = Console()
@@ -33,7 +34,7 @@ def _runtime(db: str | None, config: Path | None, schedule: Path | None) -> Any:
         return scheduler.load_runtime(db, config, schedule)
     except ConfigError as exc:
         err_console.print(f"[red]config error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise typer.Exit(exitcodes.USAGE) from None
 
 
 def _when(value: dt.datetime | None, tz: Any) -> str:
@@ -76,7 +77,7 @@ def run_cmd(
         scheduler.serve(rt, stop=stop, on_ready=ready)
     except scheduler.SchedulerBusyError as exc:
         err_console.print(f"[red]{exc}[/]", highlight=False)
-        raise typer.Exit(3) from None
+        raise typer.Exit(exitcodes.BUSY) from None
 
 
 @schedule_app.command("list")
@@ -117,7 +118,7 @@ def status(
         cfg = load_schedule(schedule)
     except ConfigError as exc:
         err_console.print(f"[red]config error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise typer.Exit(exitcodes.USAGE) from None
     try:
         day = dt.date.fromisoformat(today) if today else cfg.today()
     except ValueError:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 class ProbeRules:
     """How a homepage visit is judged (config/indicators.yaml site_unreachable)."""
 
-    timeout_s: float = 15.0
-    slow_s: float = 15.0
+    timeout_s: float
+    slow_s: float
     fail_status_min: int = 400
     placeholders: Sequence[str] = ()
     placeholder_max_chars: int = 500

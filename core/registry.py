@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from core.urls import DEFAULT_SESSION_PARAMS
 from core.yamlconf import ConfigError, LineDict, LineList, load_yaml, validate
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
@@ -143,7 +144,7 @@ class CrawlConfig(Strict):
     max_page_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     check_external: bool = True
     user_agent: str = "govinspect/0.1 (government website inspection crawler; +https://github.com/govinspect/govinspect)"
-    session_params: list[str] = ["jsessionid", "phpsessid", "aspsessionid", "sessionid", "sessid", "cfid", "cftoken"]
+    session_params: list[str] = list(DEFAULT_SESSION_PARAMS)
     # When set, only URLs whose host is an IP literal inside these networks (or "localhost") are
     # requested; everything else is recorded as skipped. The demo and tests set 127.0.0.0/8 so a
     # footer link to bszs.conac.cn is never looked up from a sandbox.
@@ -154,10 +155,9 @@ class CrawlConfig(Strict):
     # Reference URLs known to be up (e.g. a national portal). Fetched at the start and the end of
     # a scan: when all of them fail, the crawler's own network is down and the scan is marked
     # failed instead of reporting every site as unreachable.
+    # Without an answering canary, a scan in which every homepage failed at the connection level
+    # (dns, refused, timeout, reset) is failed too, however few sites it scanned (scan.netcheck).
     canary_urls: list[HttpUrlStr] = []
-    # Without canaries: when at least this many sites were scanned and every homepage failed at
-    # the connection level (dns, refused, timeout, reset), the network is presumed down likewise.
-    network_down_min_sites: int = Field(default=3, ge=1)
     # A certificate a browser would refuse (expired, self-signed, unknown issuer, wrong host) is a
     # TLS failure with that reason; false accepts any certificate. tls_ca_file adds PEM roots.
     tls_verify: bool = True

@@ -1,5 +1,14 @@
-"""Scrapy settings for govinspect. Values that operators tune live in config/sites.yaml (`crawl:`);
-scan/runner.py turns that config into these settings for each scan."""
+"""Scrapy settings for govinspect: the one home of every crawler setting's default.
+
+Values that operators tune live in config/sites.yaml (`crawl:`) and default in the registry model
+(core.registry.CrawlConfig); the settings below that mirror one take its default from there, and
+scan/runner.py sets them from the registry for each scan. Values derived from the indicators
+(GOVINSPECT_HOME_TIMEOUT) come from the same object the checks use, set by the runner.
+"""
+
+from core.registry import CrawlConfig
+
+_CRAWL = CrawlConfig()
 
 BOT_NAME = "govinspect"
 SPIDER_MODULES = ["spiders"]
@@ -8,22 +17,21 @@ NEWSPIDER_MODULE = "spiders"
 # scrapy-playwright needs the asyncio reactor; it is also Scrapy's default since 2.13.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
-USER_AGENT = "govinspect/0.1 (government website inspection crawler)"
+USER_AGENT = _CRAWL.user_agent
 ROBOTSTXT_OBEY = True
 
-CONCURRENT_REQUESTS = 32
-CONCURRENT_REQUESTS_PER_DOMAIN = 4
+CONCURRENT_REQUESTS = _CRAWL.concurrency_total
+CONCURRENT_REQUESTS_PER_DOMAIN = _CRAWL.concurrency_per_site
 DOWNLOAD_DELAY = 0
-# The indicator's 站点无法访问 threshold: a visit that takes 15 s or more counts as failed.
-DOWNLOAD_TIMEOUT = 15
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_TIMEOUT = _CRAWL.download_timeout
+DOWNLOAD_MAXSIZE = _CRAWL.max_page_bytes
 DOWNLOAD_WARNSIZE = 0
 DNS_TIMEOUT = 10
 
-AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_ENABLED = _CRAWL.autothrottle
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
-AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = float(_CRAWL.concurrency_per_site)
 
 # The spider follows redirects itself so it can record every hop and tell loops from long chains.
 REDIRECT_ENABLED = False
@@ -31,7 +39,7 @@ METAREFRESH_ENABLED = False
 COOKIES_ENABLED = True
 
 RETRY_ENABLED = True
-RETRY_TIMES = 2
+RETRY_TIMES = _CRAWL.retry_times
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 # each site's concurrency holds (Scrapy 2.19's own downloader overshoots it, see there)
@@ -50,7 +58,11 @@ SPIDER_MIDDLEWARES = {
     # the spider asks for every status and classifies it itself
     "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    # closest to the spider: a response's items travel on as one ItemBatch
+    "crawler.middlewares.batch_items.ItemBatchMiddleware": 990,
 }
+# no per-item "Scraped from" record: the database is the record of what a crawl scraped
+LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
 
 ITEM_PIPELINES = {
     "pipelines.database.DatabasePipeline": 300,
@@ -69,3 +81,25 @@ HTTPCACHE_ENABLED = False
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# --- govinspect's own settings ------------------------------------------------------------------
+# set per scan by scan/runner.py: the run the items belong to and its database
+GOVINSPECT_RUN_ID = None
+GOVINSPECT_DB_URL = None
+# the database pipeline writes in batches of this many rows, at least every FLUSH seconds, and
+# marks the run alive every HEARTBEAT seconds (a run silent for long is taken as dead)
+GOVINSPECT_BATCH_SIZE = 500
+GOVINSPECT_FLUSH_SECONDS = 2.0
+GOVINSPECT_HEARTBEAT_SECONDS = 30.0
+# a homepage gets at least this long before it counts as not opening: the runner sets it from
+# site_unreachable.timeout_s (config/indicators.yaml); 0 = DOWNLOAD_TIMEOUT alone
+GOVINSPECT_HOME_TIMEOUT = 0.0
+GOVINSPECT_MAX_RETRY_AFTER = _CRAWL.max_retry_after
+GOVINSPECT_ONLY_NETWORKS = list(_CRAWL.only_networks)
+GOVINSPECT_ALLOW_NETWORKS = list(_CRAWL.allow_networks)
+GOVINSPECT_CANARY_URLS: list[str] = []
+GOVINSPECT_TLS_CA_FILE = _CRAWL.tls_ca_file
+GOVINSPECT_RENDER_ENABLED = False  # render_settings() turns it on with the browser's download handler
+GOVINSPECT_RENDER_BLOCK = list(_CRAWL.render.block_resources)
+# posts read per new-media account per scan (a few pages of the platform's list API)
+GOVINSPECT_ACCOUNT_MAX_PAGES = 5

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
-import socket
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -68,17 +67,9 @@ class FetchResult:
 
 
 def _classify(exc: BaseException) -> str:
-    if isinstance(exc, (_Deadline, TimeoutError)):
+    # the one taxonomy of core.errors, as the spiders and the canaries use it
+    if isinstance(exc, _Deadline):
         return "timeout"
-    if isinstance(exc, socket.gaierror):
-        return "dns"
-    if isinstance(exc, ConnectionRefusedError):
-        return "refused"
-    if isinstance(exc, (ssl.SSLError, ssl.CertificateError)):
-        return "tls"
-    if isinstance(exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError,
-                        http.client.RemoteDisconnected, http.client.IncompleteRead)):
-        return "reset"
     from core.errors import classify_exception
 
     return classify_exception(exc)[0]
@@ -91,7 +82,7 @@ def _left(deadline: float) -> float:
     return left
 
 
-def fetch(url: str, *, timeout_s: float = 15.0, max_redirects: int = 10, max_bytes: int = 2 * 1024 * 1024,
+def fetch(url: str, *, timeout_s: float, max_redirects: int = 10, max_bytes: int = 2 * 1024 * 1024,
           user_agent: str = DEFAULT_UA, method: str = "GET") -> FetchResult:
     """One visit of `url`, redirects followed, everything within `timeout_s`. Never raises for a
     network problem: the result says what happened."""

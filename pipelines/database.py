@@ -27,6 +27,7 @@ from scrapy.exceptions import NotConfigured
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from crawler import settings as defaults
 from db.session import make_engine, resolve_url
 from pipelines.batch import ITEM_TYPES, Batch, touch_run, write_batch
 
@@ -70,9 +71,9 @@ class DatabasePipeline:
         pipeline = cls(
             s.get("GOVINSPECT_DB_URL"),
             int(run_id),
-            batch_size=s.getint("GOVINSPECT_BATCH_SIZE", 500),
-            flush_seconds=s.getfloat("GOVINSPECT_FLUSH_SECONDS", 2.0),
-            heartbeat_seconds=s.getfloat("GOVINSPECT_HEARTBEAT_SECONDS", 30.0),
+            batch_size=s.getint("GOVINSPECT_BATCH_SIZE", defaults.GOVINSPECT_BATCH_SIZE),
+            flush_seconds=s.getfloat("GOVINSPECT_FLUSH_SECONDS", defaults.GOVINSPECT_FLUSH_SECONDS),
+            heartbeat_seconds=s.getfloat("GOVINSPECT_HEARTBEAT_SECONDS", defaults.GOVINSPECT_HEARTBEAT_SECONDS),
             crawler=crawler,
         )
         crawler.signals.connect(pipeline._spider_closed, signal=signals.spider_closed)
@@ -94,7 +95,10 @@ class DatabasePipeline:
         if self.failed:
             self._stat_inc("govinspect/db/dropped_items")
             return item
+        before = len(self.batch)
         self.batch.add(item)
+        # items, not batches of them (crawler.middlewares.batch_items): what the run reports
+        self._stat_inc("govinspect/items", len(self.batch) - before)
         if len(self.batch) >= self.batch_size or time.monotonic() - self._batch_started >= self.flush_seconds:
             self.flush()
         return item

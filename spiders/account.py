@@ -32,6 +32,7 @@ from core.clock import local_today
 from core.errors import classify_failure
 from core.items import LinkItem, PostItem, SiteScanItem
 from core.registry import AccountConfig, Registry, UnitConfig, load_registry
+from crawler import settings as defaults
 from spiders.linkcheck import REDIRECT_STATUSES, Hop, check_step, failure_result
 from spiders.platforms import FeedError, FeedRequest, ParsedFeed, ParsedPost, parse_feed
 from spiders.platforms.wechat import first_request, is_freepublish_url
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 
 # Feeds before link checks, so an account's status is settled early in a long scan.
 PRIO = {"feed": 80, "check": 0}
-DEFAULT_MAX_PAGES = 5
 # platforms answer a client they throttle with these (m.weibo.cn famously with 418)
 RATE_LIMIT_STATUSES = {418, 429}
 LOGIN_HINTS = ("passport", "login", "signin", "visitor")
@@ -157,8 +157,8 @@ class AccountSpider(scrapy.Spider):
     def max_pages(self) -> int:
         if self._max_pages is None:
             settings = getattr(self, "settings", None)
-            self._max_pages = settings.getint("GOVINSPECT_ACCOUNT_MAX_PAGES", DEFAULT_MAX_PAGES) \
-                if settings is not None else DEFAULT_MAX_PAGES
+            self._max_pages = settings.getint("GOVINSPECT_ACCOUNT_MAX_PAGES", defaults.GOVINSPECT_ACCOUNT_MAX_PAGES) \
+                if settings is not None else defaults.GOVINSPECT_ACCOUNT_MAX_PAGES
         return max(1, self._max_pages)
 
     def account_results(self) -> dict[str, dict[str, Any]]:

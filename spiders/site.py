@@ -22,6 +22,7 @@ from core.clock import local_today
 from core.items import ColumnItemRecord, LinkItem, PageItem, SiteScanItem
 from core.registry import ColumnRules, Registry, load_column_rules, load_registry
 from core.urls import canonical, set_session_params
+from crawler import settings as defaults
 from spiders.dynamic import API_KINDS, DynamicLists
 from spiders.extract.columns import classify_page, column_candidates, hub_links
 from spiders.extract.links import count_link_elements, extract_links
@@ -157,7 +158,7 @@ class SiteSpider(DynamicLists, scrapy.Spider):
         if not state.obey_robots:
             meta["dont_obey_robotstxt"] = True
         if kind == "home" and getattr(self, "settings", None) is not None:
-            home_timeout = self.settings.getfloat("GOVINSPECT_HOME_TIMEOUT", 0.0)
+            home_timeout = self.settings.getfloat("GOVINSPECT_HOME_TIMEOUT", defaults.GOVINSPECT_HOME_TIMEOUT)
             if home_timeout > self.settings.getfloat("DOWNLOAD_TIMEOUT"):
                 meta["download_timeout"] = home_timeout
         owner = state if state.is_internal(url) else self.host_owner.get((urlsplit(url).hostname or "").lower())

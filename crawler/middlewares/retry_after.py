@@ -10,6 +10,8 @@ import time
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Request, Response
 
+from crawler import settings as defaults
+
 
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None if absent or bad."""
@@ -34,7 +36,7 @@ class RetryAfterMiddleware(RetryMiddleware):
 
     def __init__(self, settings):  # type: ignore[no-untyped-def]
         super().__init__(settings)
-        self.max_retry_after = settings.getfloat("GOVINSPECT_MAX_RETRY_AFTER", 60.0)
+        self.max_retry_after = settings.getfloat("GOVINSPECT_MAX_RETRY_AFTER", defaults.GOVINSPECT_MAX_RETRY_AFTER)
 
     async def process_response(self, request: Request, response: Response, spider=None):  # type: ignore[no-untyped-def,override]
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
