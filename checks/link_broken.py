@@ -24,11 +24,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import and_, func, or_, select
 
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft
 from core.errors import tls_detail
+from core.soft404 import SoftNotFound
 from db.models import Link, LinkResult, Page
 
 ERROR_NAMES = {
@@ -39,12 +40,6 @@ ERROR_NAMES = {
 TAG_NAMES = {"a": "链接", "area": "链接", "img": "图片", "script": "脚本", "link": "样式/资源", "iframe": "内嵌框架",
              "frame": "框架", "embed": "嵌入对象", "source": "媒体", "object": "嵌入对象", "pager": "翻页链接"}
 _CHUNK = 500
-
-
-class SoftNotFound(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    phrases: list[str] = Field(min_length=1)
-    max_text_length: int = Field(default=2000, ge=1)
 
 
 class Config(CheckConfig):
@@ -62,7 +57,7 @@ def _soft_404(ctx: CheckContext, cfg: Config) -> dict[str, tuple[LinkResult, str
     ).all()
     hits: dict[str, str] = {}
     for h, text in rows:
-        phrase = next((p for p in cfg.soft_404.phrases if p.lower() in (text or "").lower()), None)
+        phrase = cfg.soft_404.phrase_in(text)
         if phrase:
             hits[h] = phrase
     out: dict[str, tuple[LinkResult, str]] = {}

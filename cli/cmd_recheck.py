@@ -91,8 +91,7 @@ def _recheck_url(config: Path | None, db_url: str, site: str, url: str) -> None:
             try:
                 res = recheck_url(session, site, url, timeout_s=registry.crawl.download_timeout,
                                   user_agent=registry.crawl.user_agent,
-                                  soft_404_phrases=list(link_cfg.soft_404.phrases),  # type: ignore[attr-defined]
-                                  soft_404_max_text=link_cfg.soft_404.max_text_length)  # type: ignore[attr-defined]
+                                  soft_404=link_cfg.soft_404)  # type: ignore[attr-defined]
             except LookupError as exc:
                 err_console.print(f"[red]{exc}[/]", highlight=False)
                 raise typer.Exit(exitcodes.USAGE) from None

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from core.charset import decode_html
 from core.probes import ProbeRules
 from db.models import utcnow
 
@@ -50,20 +51,8 @@ class FetchResult:
     body: bytes = b""
 
     def text(self) -> str:
-        """The body decoded (declared charset, else UTF-8, else GB18030 as Chinese sites use)."""
-        charset = ""
-        for part in self.content_type.split(";"):
-            key, _, value = part.strip().partition("=")
-            if key.lower() == "charset":
-                charset = value.strip().strip('"')
-        for enc in (charset, "utf-8", "gb18030"):
-            if not enc:
-                continue
-            try:
-                return self.body.decode(enc)
-            except (LookupError, UnicodeDecodeError):
-                continue
-        return self.body.decode("utf-8", errors="replace")
+        """The body decoded as the crawl decodes pages (core.charset)."""
+        return decode_html(self.body, self.content_type)
 
 
 def _classify(exc: BaseException) -> str:

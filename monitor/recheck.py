@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.soft404 import SoftNotFound
 from core.urls import canonical, url_hash
 from db.models import Finding, utcnow
 from monitor.probe import FetchResult, fetch
@@ -40,26 +41,23 @@ def open_link_findings(session: Session, site_id: str, url: str) -> list[Finding
     ))
 
 
-def soft_404_phrase(result: FetchResult, phrases: list[str], max_text_length: int) -> str | None:
+def soft_404_phrase(result: FetchResult, rule: SoftNotFound) -> str | None:
+    """link_broken's soft-404 rule over the page's text, read as the crawl reads pages."""
     if "html" not in result.content_type.lower() and result.body.lstrip()[:1] != b"<":
         return None
     from parsel import Selector
 
     from spiders.extract.text import visible_text
 
-    text = visible_text(Selector(text=result.text()))
-    if len(text) > max_text_length:
-        return None
-    low = text.lower()
-    return next((p for p in phrases if p.lower() in low), None)
+    return rule.phrase_in(visible_text(Selector(text=result.text())))
 
 
-def verdict(result: FetchResult, phrases: list[str], max_text_length: int) -> tuple[bool, str]:
+def verdict(result: FetchResult, soft_404: SoftNotFound) -> tuple[bool, str]:
     if not result.ok:
         if result.error_class == "http":
             return False, f"HTTP {result.status}"
         return False, f"{result.error_class}: {result.error}"
-    phrase = soft_404_phrase(result, phrases, max_text_length)
+    phrase = soft_404_phrase(result, soft_404)
     if phrase:
         return False, f"HTTP {result.status}, but the page says {phrase!r} (soft 404)"
     hops = f" after {len(result.chain) - 1} redirect(s) to {result.final_url}" if result.chain else ""
@@ -67,13 +65,13 @@ def verdict(result: FetchResult, phrases: list[str], max_text_length: int) -> tu
 
 
 def recheck_url(session: Session, site_id: str, url: str, *, timeout_s: float, user_agent: str,
-                soft_404_phrases: list[str], soft_404_max_text: int, now: dt.datetime | None = None) -> UrlRecheck:
+                soft_404: SoftNotFound, now: dt.datetime | None = None) -> UrlRecheck:
     """Request `url` and update the site's open link_broken findings for it (LookupError if none)."""
     findings = open_link_findings(session, site_id, url)
     if not findings:
         raise LookupError(f"site {site_id!r} has no open link_broken finding for {canonical(url)}")
     result = fetch(canonical(url), timeout_s=timeout_s, user_agent=user_agent)
-    working, why = verdict(result, soft_404_phrases, soft_404_max_text)
+    working, why = verdict(result, soft_404)
     now = now or utcnow()
     entry: dict[str, Any] = {"at": now.isoformat(), "working": working, "status": result.status,
                              "error_class": result.error_class, "elapsed_ms": result.elapsed_ms,

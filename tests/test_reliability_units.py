@@ -5,6 +5,7 @@ and crawled text in report output. The crawls themselves: test_faults_scan.py, t
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import io
 from types import SimpleNamespace
 from typing import Any
@@ -23,9 +24,9 @@ from twisted.web._newclient import ResponseNeverReceived
 
 from cli.cmd_report import findings_table
 from core import urls
+from core.charset import pick_encoding
 from core.errors import classify_exception, tls_detail
 from crawler.extensions.canary import canary_verdict
-from crawler.middlewares.charset import pick_encoding
 from crawler.middlewares.target_policy import TargetPolicyMiddleware, TargetSkipped, block_of
 from crawler.tls import TLSCertificateError
 from reports.export import _cell
@@ -128,16 +129,27 @@ def _site(ok: bool, error: str | None = None) -> dict[str, Any]:
 
 def test_network_down_verdicts() -> None:
     refused = {f"s{i}": _site(False, "refused: Connection was refused") for i in range(3)}
-    assert "refused 3" in (sites_verdict(refused, 3) or "")
-    assert sites_verdict(refused, 4) is None  # too few sites to tell
-    assert sites_verdict({**refused, "ok": _site(True)}, 3) is None
-    assert sites_verdict({**refused, "http": _site(False, "HTTP 503")}, 3) is None  # an answer is not our network
-    assert sites_verdict({**refused, "tls": _site(False, "tls: self-signed certificate")}, 3) is None
+    assert "refused 3" in (sites_verdict(refused) or "")
+    # however few sites: one or two unreachable with nothing to prove our network works is no verdict
+    for few in ({"a": _site(False, "reset: ConnectionLost")},
+                {"a": _site(False, "reset: x"), "b": _site(False, "timeout: y")}):
+        assert "could not reach any site" in (sites_verdict(few) or "")
+        assert "crawl.canary_urls" in (sites_verdict(few) or "")
+        # a canary or an account that answered proves it: the sites are down, not us
+        assert sites_verdict(few, network_proven=True) is None
+    assert sites_verdict({**refused, "ok": _site(True)}) is None
+    assert sites_verdict({**refused, "http": _site(False, "HTTP 503")}) is None  # an answer is not our network
+    assert sites_verdict({**refused, "tls": _site(False, "tls: self-signed certificate")}) is None
+    assert sites_verdict({}) is None
     assert canary_verdict([{"url": "http://a/", "ok": False, "error": "dns: x"}]) is not None
     assert canary_verdict([{"url": "http://a/", "ok": False, "error": "x"}, {"url": "http://b/", "ok": True}]) is None
     assert canary_verdict([]) is None
     stats = [{}, {"govinspect/network_down": "all 1 canary URL(s) failed"}]
-    assert network_down_reason(stats, {"ok": _site(True)}, 3) == "all 1 canary URL(s) failed"
+    assert network_down_reason(stats, {"ok": _site(True)}) == "all 1 canary URL(s) failed"
+    answered = [{"govinspect/canary/start": [{"url": "http://c/", "ok": True, "status": 200}]}]
+    assert network_down_reason(answered, refused) is None
+    assert network_down_reason([{}], refused, accounts_answered=True) is None
+    assert network_down_reason([{}], refused) is not None
 
 
 # --- URLs -----------------------------------------------------------------------------------------
@@ -218,3 +230,16 @@ def test_a_homepage_gets_the_indicators_15_seconds_whatever_the_crawl_timeout() 
 
     home = asyncio.run(first_request())
     assert home.meta["gi_kind"] == "home" and home.meta["download_timeout"] == 15
+
+
+@pytest.mark.parametrize(("body", "ctype"), [
+    ("安康市人民政府".encode("gbk"), "text/html; charset=utf-8"),  # GBK labelled UTF-8
+    ("安康市人民政府".encode(), "text/html; charset=gbk"),  # UTF-8 labelled GBK
+    ('<meta charset="gb2312">安康市人民政府'.encode("gbk"), "text/html"),
+])
+def test_probe_and_recheck_decode_as_the_crawl_does(body: bytes, ctype: str) -> None:
+    from monitor.probe import FetchResult
+
+    result = FetchResult(url="http://x/", at=dt.datetime(2026, 1, 1), ok=True, status=200, elapsed_ms=1,
+                         content_type=ctype, body=body)
+    assert "安康市人民政府" in result.text()

@@ -46,6 +46,10 @@ def _tagname(el: Any) -> str | None:
     return tag.lower() if isinstance(tag, str) else None
 
 
+# The one HTML-to-text walker of the project (pages, regions, metadata tables, list entries, post
+# bodies, rechecks and probes all read text through it). Kept rather than html-text because the
+# checks need a page's text per region (footer, body, nav) and without the metadata table's
+# controls: html-text converts a whole tree and has no per-element filter.
 def iter_text_blocks(root: Any, keep: Callable[[Any], bool] | None = None) -> Iterator[str]:
     """Text pieces of a subtree in document order, with "\n" yielded at block boundaries.
 

@@ -3,34 +3,12 @@ plain text for the text checks and the links for the link checks."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from lxml import etree
 from lxml import html as lhtml
 
 from spiders.extract.links import anchor_text, resolve
-from spiders.extract.text import collapse
+from spiders.extract.text import collapse, iter_text_blocks, join_blocks
 from spiders.platforms.base import TEXT_CAP, PostLink
-
-_BLOCK = frozenset({"p", "div", "li", "ul", "ol", "section", "article", "blockquote", "h1", "h2", "h3", "h4", "h5",
-                    "h6", "tr", "table", "pre", "figure", "figcaption", "header", "footer"})
-_SKIP = frozenset({"script", "style", "noscript", "template"})
-
-
-def _walk(el: Any, out: list[str]) -> None:
-    tag = el.tag.lower() if isinstance(el.tag, str) else ""
-    if tag in _SKIP:
-        return
-    if tag == "br" or tag in _BLOCK:
-        out.append("\n")
-    if tag and el.text:
-        out.append(el.text)
-    for child in el:
-        _walk(child, out)
-        if child.tail:
-            out.append(child.tail)
-    if tag in _BLOCK:
-        out.append("\n")
 
 
 def html_fragment(fragment: str | None, base_url: str) -> tuple[str, list[PostLink]]:
@@ -44,9 +22,7 @@ def html_fragment(fragment: str | None, base_url: str) -> tuple[str, list[PostLi
     except (etree.ParserError, ValueError):
         # a fragment lxml cannot read is still text a person reads
         return _lines(fragment), []
-    pieces: list[str] = []
-    _walk(root, pieces)
-    text = _lines("".join(pieces))
+    text = _lines(join_blocks(iter_text_blocks(root), cap=TEXT_CAP))
     links: list[PostLink] = []
     seen: set[str] = set()
     for a in root.iter("a"):
