@@ -1,25 +1,61 @@
-"""Turn a download failure into the error classes findings are reported with.
+"""One error taxonomy for every transport failure, whoever met it: the spiders (Scrapy/Twisted
+exceptions), the availability probes and `recheck --url` (stdlib sockets, http.client, ssl) and
+the canary check all call `classify_exception`.
 
-Classes: dns | refused | timeout | tls | reset | robots | skipped | too_large | other. (HTTP
-statuses, redirect loops and too-long chains are classified by the spider from responses.)
+Classes:
+- connection level, nothing answered (CONNECTION_CLASSES): dns | refused | timeout | reset
+- the server answered something we refuse: tls | too_large
+- decided before any request: robots | skipped
+- other: only what fits none of the above (the message says what it was)
+
+HTTP statuses, redirect loops and too-long chains are classified by whoever saw the response.
+A class is decided by, in order: a wrapped cause (Twisted wraps the real reason in
+ResponseFailed(reasons=[Failure…]); Scrapy raises DownloadFailedError from that), the exception's
+class names, its errno, and last its text.
 """
 
 from __future__ import annotations
 
+import errno
 from typing import Any
+
+# what "nothing answered" means: our network or theirs, not an answer we disliked
+CONNECTION_CLASSES = frozenset({"dns", "refused", "timeout", "reset"})
 
 _BY_NAME: list[tuple[tuple[str, ...], str]] = [
     (("TargetSkipped",), "skipped"),
-    (("CannotResolveHostError", "DNSLookupError", "DNSNotFound", "gaierror"), "dns"),
+    (("CannotResolveHostError", "DNSLookupError", "DNSNotFound", "gaierror", "herror"), "dns"),
     (("DownloadConnectionRefusedError", "ConnectionRefusedError", "NoRouteError"), "refused"),
     (("DownloadTimeoutError", "TimeoutError", "TCPTimedOutError", "UserTimeout"), "timeout"),
     (("SSLError", "TLSError", "CertificateError", "VerificationError", "TLSCertificateError"), "tls"),
     # Scrapy cancels a download only when the body outgrows DOWNLOAD_MAXSIZE (crawl.max_page_bytes)
     (("DownloadCancelledError",), "too_large"),
     (("ResponseDataLossError", "ConnectionLost", "ConnectionDone", "ConnectionReset", "ResponseNeverReceived",
-      "ResponseFailed", "PotentialDataLoss"), "reset"),
+      "ResponseFailed", "PotentialDataLoss", "ConnectionResetError", "ConnectionAbortedError", "BrokenPipeError",
+      "RemoteDisconnected", "IncompleteRead", "BadStatusLine"), "reset"),
 ]
 
+_BY_ERRNO = {
+    errno.ECONNREFUSED: "refused", errno.EHOSTUNREACH: "refused", errno.ENETUNREACH: "refused",
+    errno.ETIMEDOUT: "timeout",
+    errno.ECONNRESET: "reset", errno.ECONNABORTED: "reset", errno.EPIPE: "reset", errno.ENOTCONN: "reset",
+}
+
+# last resort, on the lower-cased text (the class names decide first: a message often quotes the
+# URL, and "/ssl/tls.html" must not make a timeout a TLS error)
+_BY_TEXT: list[tuple[tuple[str, ...], str]] = [
+    (("download max size", "maxsize"), "too_large"),
+    (("reset by peer", "connection reset", "connection was closed", "connection lost", "connection aborted",
+      "broken pipe", "remote end closed"), "reset"),
+    (("ssl", "certificate", "tls", "handshake"), "tls"),
+    (("timed out", "timeout"), "timeout"),
+    (("refused", "no route to host", "network is unreachable"), "refused"),
+    (("dns", "resolve", "name or service not known"), "dns"),
+]
+
+# an answer, for the choice between a wrapper's class and its causes' (lower wins)
+_RANK = {"skipped": 0, "robots": 0, "tls": 1, "too_large": 1, "dns": 2, "refused": 2, "timeout": 2,
+         "reset": 3, "other": 4}
 
 # what an exception that carries no message of its own means, in the words of a finding
 _SILENT = {
@@ -27,6 +63,7 @@ _SILENT = {
     "DownloadCancelledError": "the response is larger than the download size cap (crawl.max_page_bytes)",
     "ConnectionLost": "the connection was lost",
     "ConnectionDone": "the server closed the connection without answering",
+    "RemoteDisconnected": "the server closed the connection without answering",
 }
 
 
@@ -49,39 +86,49 @@ def _nested(exc: BaseException) -> list[BaseException]:
         value = getattr(reason, "value", reason)
         if isinstance(value, BaseException):
             out.append(value)
-    if exc.__cause__ is not None:
+    if exc.__cause__ is not None and exc.__cause__ is not exc:
         out.append(exc.__cause__)
     return out
 
 
-def classify_exception(exc: BaseException) -> tuple[str, str]:
-    """(error class, message). When a wrapped cause decides the class, the message is the
-    cause's: "TLSCertificateError: certificate has expired ..." says more than its wrapper."""
-    message = _message(exc)
-    text = str(exc).lower()
-    if "forbidden by robots.txt" in text:
-        return "robots", "forbidden by robots.txt (not checked)"
-    # Look at the wrapped causes first: a TLS handshake failure arrives as ResponseNeverReceived.
-    for inner in _nested(exc):
-        cls, inner_message = classify_exception(inner)
-        if cls not in ("other", "reset"):
-            return cls, inner_message
-    # the class names decide before the text, which often quotes the URL ("/ssl/…", "/tls.html")
+def _errno(exc: BaseException) -> int | None:
+    # OSError.errno; Twisted's ConnectError keeps it as osError
+    for attr in ("errno", "osError"):
+        value = getattr(exc, attr, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def _own_class(exc: BaseException) -> str:
     names = _names(exc)
     for keys, cls in _BY_NAME:
         if any(k in names for k in keys):
-            return cls, message
-    if "download max size" in text or "maxsize" in text:
-        return "too_large", message
-    if any(k in text for k in ("ssl", "certificate", "tls", "handshake")):
-        return "tls", message
-    if "timed out" in text or "timeout" in text:
-        return "timeout", message
-    if "refused" in text:
-        return "refused", message
-    if "dns" in text or "resolve" in text:
-        return "dns", message
-    return "other", message
+            return cls
+    code = _errno(exc)
+    if code in _BY_ERRNO:
+        return _BY_ERRNO[code]
+    text = str(exc).lower()
+    for keys, cls in _BY_TEXT:
+        if any(k in text for k in keys):
+            return cls
+    return "other"
+
+
+def classify_exception(exc: BaseException, _depth: int = 0) -> tuple[str, str]:
+    """(error class, message). When a wrapped cause decides the class, the message is the
+    cause's: "TLSCertificateError: certificate has expired ..." says more than its wrapper."""
+    if "forbidden by robots.txt" in str(exc).lower():
+        return "robots", "forbidden by robots.txt (not checked)"
+    best = (_own_class(exc), _message(exc))
+    if _depth < 8:
+        for inner in _nested(exc):
+            found = classify_exception(inner, _depth + 1)
+            # a cause that names the failure beats a wrapper that only says "it failed"; on a tie
+            # the cause's message is the more precise one
+            if _RANK[found[0]] <= _RANK[best[0]]:
+                best = found
+    return best
 
 
 def classify_failure(failure: Any) -> tuple[str, str]:

@@ -91,7 +91,7 @@ def crawl_settings(registry: Registry, *, db_url: str, run_id: int, log_file: st
     from crawler.safety import safety_settings
 
     # address policy (no SSRF), canary URLs, certificate checks
-    s.update(safety_settings(crawl, s.getdict("EXTENSIONS")), priority="project")
+    s.update(safety_settings(registry, s.getdict("EXTENSIONS")), priority="project")
     from crawler.render import render_settings
 
     s.update(render_settings(crawl), priority="project")  # Chromium, started only when a page needs it
@@ -190,7 +190,7 @@ def run_scan(
         crawl_stats["finish_reasons"][name] = reason
         crawl_stats["requests"] += stats.get("downloader/request_count", 0)
         crawl_stats["responses"] += stats.get("downloader/response_count", 0)
-        crawl_stats["items"] += stats.get("item_scraped_count", 0)
+        crawl_stats["items"] += stats.get("govinspect/items", stats.get("item_scraped_count", 0))
         for key, value in stats.items():  # browser use: pages, launches (ours and scrapy-playwright's)
             if key.startswith("govinspect/render/") or key == "playwright/browser_count":
                 stat = key.removeprefix("govinspect/render/").replace("playwright/", "playwright_")
@@ -210,7 +210,8 @@ def run_scan(
     from scan.netcheck import network_down_reason
 
     # our own network failing is not the sites failing: such a scan gives no verdict at all
-    down = network_down_reason(crawler_stats, site_stats, registry.crawl.network_down_min_sites)
+    down = network_down_reason(crawler_stats, site_stats, accounts_answered=any(
+        res["status"] == "completed" for res in account_results.values()))
     status, error, failed = run_outcome(problems, down)
     try:
         _finish(engine, run_id, status, error, site_stats, account_results, crawl_stats,

@@ -3,8 +3,9 @@
 `FaultServer(host)` binds at construction (port 0 = ephemeral, so `url()` is known at once) and
 serves after `start()`. Each path is answered by a *behaviour*, a function of the request handler:
 the helpers below build the common ones (a page, a status, a redirect, a connection reset in the
-middle of the body, a 1 byte/s drip, a server that accepts and never answers, a 50 MB body, ...).
-Paths without a route get `default` (a plain 404 unless given).
+middle of the body, in the middle of the headers or right after the request, a 1 byte/s drip, a
+server that accepts and never answers, a 50 MB body, ...). Paths without a route get `default` (a
+plain 404 unless given); `reset_on_accept=True` resets every connection before reading a byte.
 
 Every request is logged (method, path, time, in-flight count at arrival), and the server keeps the
 peak number of requests it was serving at once, so politeness can be measured from the outside.
@@ -56,6 +57,10 @@ class _Server(ThreadingHTTPServer):
 
     def get_request(self) -> tuple[socket.socket, Any]:
         sock, addr = super().get_request()
+        if self.owner.reset_on_accept:
+            # a firewall or a dying server: the connection is torn down before anything is read
+            _rst(sock)
+            raise OSError("reset on accept")
         if self.owner.tls is not None:
             # the handshake happens in the handler's thread (a client that never speaks TLS must
             # not block the accept loop); a failed handshake is that client's problem
@@ -64,6 +69,12 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # clients hang up on purpose here (timeouts, size caps); stay quiet
+
+
+def _rst(sock: socket.socket) -> None:
+    """Close with a TCP RST (SO_LINGER 0), not a clean FIN."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
 
 
 class FaultHandler(BaseHTTPRequestHandler):
@@ -140,8 +151,7 @@ class FaultHandler(BaseHTTPRequestHandler):
     def reset(self) -> None:
         """Abort the connection with a TCP RST (SO_LINGER 0), not a clean FIN."""
         self.wfile.flush()
-        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        self.connection.close()
+        _rst(self.connection)
         self.close_connection = True
 
     def stopped(self, timeout: float) -> bool:
@@ -179,6 +189,27 @@ def reset_mid_body(announced: int = 100_000, sent: int = 2_000) -> Behaviour:
         h.send_header("Content-Length", str(announced))
         h.end_headers()
         h.wfile.write(b"<html><body>" + b"x" * max(0, sent - 12))
+        h.wfile.flush()
+        time.sleep(0.05)
+        h.reset()
+
+    return run
+
+
+def reset_after_request() -> Behaviour:
+    """The request is read, then the connection is reset without a byte of answer."""
+
+    def run(h: FaultHandler) -> None:
+        h.reset()
+
+    return run
+
+
+def reset_mid_headers() -> Behaviour:
+    """Half a status line and header block, then a TCP reset."""
+
+    def run(h: FaultHandler) -> None:
+        h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/ht")
         h.wfile.flush()
         time.sleep(0.05)
         h.reset()
@@ -263,7 +294,8 @@ class FaultServer:
     """One misbehaving HTTP(S) server on `host`:port (see the module docstring)."""
 
     def __init__(self, host: str, port: int = 0, *, routes: dict[str, Behaviour] | None = None,
-                 default: Behaviour | None = None, tls: ssl.SSLContext | None = None, delay: float = 0.0) -> None:
+                 default: Behaviour | None = None, tls: ssl.SSLContext | None = None, delay: float = 0.0,
+                 reset_on_accept: bool = False) -> None:
         if not ipaddress.ip_address(host).is_loopback:
             raise ValueError(f"fault servers listen on loopback only, not {host}")
         self.tls = tls
@@ -271,6 +303,7 @@ class FaultServer:
         self.prefixes: dict[str, Callable[[FaultHandler], None]] = {}
         self.default: Behaviour = default or status(404)
         self.delay = delay  # seconds every request waits before its behaviour (politeness tests)
+        self.reset_on_accept = reset_on_accept  # every connection reset as soon as it is accepted
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.hits: list[Hit] = []

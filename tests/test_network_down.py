@@ -1,7 +1,7 @@
-"""Our own failure is not theirs (issue #7): when the crawler's network is down — every site fails
-at the connection level at once, or the canary URLs fail — the scan is marked failed, `govinspect
-scan` exits non-zero saying so, and no site_unreachable / link_broken verdict comes out of it.
-Earlier findings stay as they were (not "fixed", not re-seen)."""
+"""Our own failure is not theirs (issues #7, #13): when the canary URLs fail, or every site of a scan
+fails at the connection level (however few) and no canary answered, the scan is marked failed,
+`govinspect scan` exits non-zero saying why, and no site_unreachable / link_broken verdict comes out
+of it. Earlier findings stay as they were (not "fixed", not re-seen)."""
 
 from __future__ import annotations
 
@@ -42,25 +42,81 @@ def _one_line(stderr: str, needle: str) -> str:
     return lines[-1]
 
 
-def test_every_site_failing_at_connection_level_fails_the_scan(tmp_path: Any) -> None:
-    registry = write_registry(tmp_path / "sites.yaml", [site_entry(f"dead{i}", url) for i, url in enumerate(DEAD)],
-                              download_timeout=3, retry_times=0)
-    db = str(tmp_path / "down.db")
-    proc = run_cli(*scan_cmd(registry, db))
-    assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-3000:]
-    line = _one_line(proc.stderr, "network is down")
-    assert "failed" in line and "refused 3" in line
+def _assert_no_verdicts(db: str, error: str) -> None:
     engine, session = _session(db)
     try:
         run = session.scalars(select(ScanRun)).one()
-        assert run.status == "failed" and "network is down" in run.error
+        assert run.status == "failed" and error in run.error, run.error
         assert {s.status for s in session.scalars(select(SiteScan))} == {"failed"}
-        # the refusals are recorded as crawl data, but no verdict is issued from them
+        # the failures are recorded as crawl data, but no verdict is issued from them
         assert session.scalars(select(LinkResult)).all()
         assert session.scalars(select(Finding)).all() == []
     finally:
         session.close()
         engine.dispose()
+
+
+def test_three_resetting_sites_fail_the_scan(tmp_path: Any) -> None:
+    """Our firewall or proxy resetting every connection looks like three sites resetting: no verdict."""
+    servers = [FaultServer(f"127.0.6.{n}", reset_on_accept=True) for n in (244, 245, 246)]
+    for srv in servers:
+        srv.start()
+    try:
+        registry = write_registry(tmp_path / "sites.yaml",
+                                  [site_entry(f"rst{i}", srv.url("/")) for i, srv in enumerate(servers)],
+                                  download_timeout=3, retry_times=0)
+        db = str(tmp_path / "reset.db")
+        proc = run_cli(*scan_cmd(registry, db))
+    finally:
+        for srv in servers:
+            srv.stop()
+    assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-3000:]
+    line = _one_line(proc.stderr, "could not reach any site")
+    assert "failed" in line and "reset 3" in line and "crawl.canary_urls" in line, line
+    _assert_no_verdicts(db, "could not reach any site")
+
+
+@pytest.mark.parametrize("canary", [None, DEAD_CANARY])
+def test_two_unreachable_sites_fail_the_scan_without_a_canary_that_answers(tmp_path: Any, canary: str | None) -> None:
+    """However few sites: two refusing with no canary (or a failing one) say nothing about them."""
+    crawl: dict[str, Any] = {"canary_urls": [canary]} if canary else {}
+    registry = write_registry(tmp_path / "sites.yaml", [site_entry(f"dead{i}", url) for i, url in enumerate(DEAD[:2])],
+                              download_timeout=3, retry_times=0, **crawl)
+    db = str(tmp_path / "two.db")
+    proc = run_cli(*scan_cmd(registry, db))
+    assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-3000:]
+    needle = "network is down" if canary else "could not reach any site"
+    assert "failed" in _one_line(proc.stderr, needle)
+    engine, session = _session(db)
+    try:
+        run = session.scalars(select(ScanRun)).one()
+        assert run.status == "failed" and needle in run.error, run.error
+        assert session.scalars(select(Finding)).all() == []
+    finally:
+        session.close()
+        engine.dispose()
+
+
+def _assert_only_dead_is_unreachable(db: str) -> None:
+    engine, session = _session(db)
+    try:
+        assert session.scalars(select(ScanRun)).one().status == "completed"
+        unreachable = session.scalars(select(Finding).where(Finding.check_id == "site_unreachable")).all()
+        assert [f.subject_id for f in unreachable] == ["dead"]
+    finally:
+        session.close()
+        engine.dispose()
+
+
+def test_a_dead_site_is_a_verdict_when_a_canary_answers(tmp_path: Any) -> None:
+    """The one site of a scan is down, and the canary proves our network is not: its veto stands."""
+    with FaultServer("127.0.6.247", default=page("<html>ok</html>")) as canary:
+        registry = write_registry(tmp_path / "sites.yaml", [site_entry("dead", DEAD[0])], download_timeout=3,
+                                  retry_times=0, canary_urls=[canary.url("/")])
+        db = str(tmp_path / "proven.db")
+        proc = run_cli(*scan_cmd(registry, db))
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    _assert_only_dead_is_unreachable(db)
 
 
 def test_a_single_dead_site_is_still_a_verdict(tmp_path: Any) -> None:
@@ -72,14 +128,7 @@ def test_a_single_dead_site_is_still_a_verdict(tmp_path: Any) -> None:
         db = str(tmp_path / "one.db")
         proc = run_cli(*scan_cmd(registry, db))
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
-    engine, session = _session(db)
-    try:
-        assert session.scalars(select(ScanRun)).one().status == "completed"
-        unreachable = session.scalars(select(Finding).where(Finding.check_id == "site_unreachable")).all()
-        assert [f.subject_id for f in unreachable] == ["dead"]
-    finally:
-        session.close()
-        engine.dispose()
+    _assert_only_dead_is_unreachable(db)
 
 
 def test_failing_canaries_fail_the_scan_and_keep_earlier_findings(tmp_path: Any) -> None:
