@@ -16,9 +16,10 @@ app = typer.Typer(
 
 def _register() -> None:
     # Imported here so `govinspect --help` stays fast and a broken optional module names itself.
-    from cli import cmd_db, cmd_recheck, cmd_report, cmd_scan, cmd_schedule
+    from cli import cmd_db, cmd_demo, cmd_recheck, cmd_report, cmd_scan, cmd_schedule
 
     cmd_scan.register(app)
+    cmd_demo.register(app)
     cmd_db.register(app)
     cmd_report.register(app)
     cmd_schedule.register(app)

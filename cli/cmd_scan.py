@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -114,74 +113,5 @@ def say_error(label: str, message: object) -> None:
     err_console.print(f"{label} {escape(str(message))}", highlight=False, soft_wrap=True)
 
 
-def demo(
-    out: Annotated[Path, typer.Option("--out", help="Where the sample sites, database and reports go")] = Path("govinspect-demo"),
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Check date, YYYY-MM-DD (default today)")] = None,
-) -> None:
-    """Generate the bundled sample government sites, serve them on loopback, scan them, show the
-    results and where they are, stop the sites and exit."""
-    import os
-
-    import samplesites
-    from core.clock import local_today
-    from samplesites.accounts import DEFAULT_HOST, serve_accounts
-    from samplesites.combined import attach_accounts
-    from samplesites.server import SampleServers
-
-    day = _as_of(as_of) or local_today()
-    out = out.resolve()
-    sites_dir = out / "sites"
-    if sites_dir.exists():
-        shutil.rmtree(sites_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    db_path = out / "govinspect.db"
-    if db_path.exists():
-        db_path.unlink()
-    bindings = dict(samplesites.DEFAULT_BINDINGS)
-    dead = bindings.pop(samplesites.DEAD_SITE_ID)
-    try:
-        servers = SampleServers(bindings)
-    except OSError as exc:
-        err_console.print(f"[red]cannot serve the sample sites:[/] {exc} (is another demo running?)")
-        raise typer.Exit(exitcodes.USAGE) from None
-    try:
-        account_server, accounts_truth = serve_accounts(day, DEFAULT_HOST, 8080)
-    except OSError as exc:
-        servers.stop()
-        err_console.print(f"[red]cannot serve the sample accounts:[/] {exc} (is another demo running?)")
-        raise typer.Exit(exitcodes.USAGE) from None
-    try:
-        with servers:
-            site_truth = samplesites.generate(sites_dir, day, servers.base_urls,
-                                              dead_url=f"http://{dead[0]}:{dead[1]}/")
-            truth = attach_accounts(sites_dir, site_truth, accounts_truth)
-            servers.start(sites_dir)
-            console.print(f"Serving {len(bindings)} sample sites: " + ", ".join(servers.base_urls.values()))
-            console.print(f"Serving {len(truth['accounts'])} sample new-media accounts at {account_server.base_url}")
-            # the sample accounts' tokens, as an operator would export them (credentials_env)
-            os.environ.update(truth["credentials"])
-            result = run_scan(sites_dir / "sites.yaml", db_url=str(db_path), as_of=day, progress=True,
-                              log_file=str(out / "scan.log"))
-    finally:
-        account_server.stop()
-    print_summary(result, str(db_path))
-    if result.check_summary:
-        from cli.cmd_report import print_worst_findings
-
-        print_worst_findings(console, str(db_path))
-    console.print()
-    console.print("[bold]Where to look[/]")
-    console.print(f"  database      {db_path}")
-    console.print(f"  crawl log     {out / 'scan.log'}")
-    console.print(f"  sample sites  {sites_dir} (truth: {sites_dir / 'truth.json'}, {len(truth['findings'])} planted defects)")
-    from cli.cmd_report import cli_name
-
-    console.print(f"  findings      {cli_name()} findings --db {db_path} --format table")
-    console.print(f"  scores        {cli_name()} scores --db {db_path}")
-    if result.status != "completed":
-        raise typer.Exit(exitcodes.FAILED)
-
-
 def register(app: typer.Typer) -> None:
     app.command("scan")(scan)
-    app.command("demo")(demo)
