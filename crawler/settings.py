@@ -97,6 +97,8 @@ GOVINSPECT_HOME_TIMEOUT = 0.0
 GOVINSPECT_MAX_RETRY_AFTER = _CRAWL.max_retry_after
 GOVINSPECT_ONLY_NETWORKS = list(_CRAWL.only_networks)
 GOVINSPECT_ALLOW_NETWORKS = list(_CRAWL.allow_networks)
+# "host:port" origins the registry names (core.netpolicy.own_origins); none: only public addresses
+GOVINSPECT_OWN_ORIGINS: list[str] = []
 GOVINSPECT_CANARY_URLS: list[str] = []
 GOVINSPECT_TLS_CA_FILE = _CRAWL.tls_ca_file
 GOVINSPECT_RENDER_ENABLED = False  # render_settings() turns it on with the browser's download handler
