@@ -129,9 +129,11 @@ class Page:
         return attr(value)
 
     def a(self, href: str, text: str = "", *, inner: str | None = None, title: str | None = None,
-          cls: str | None = None, target: str | None = None, extra: str = "") -> str:
+          cls: str | None = None, target: str | None = None, extra: str = "", label: str | None = None) -> str:
+        """`label`: the name a reader gives a link without text (a hub block's "more" icon takes its
+        block's heading); it goes to the truth's anchor, never into the HTML."""
         body = inner if inner is not None else esc(text)
-        anchor = strip_tags(inner) if inner is not None else text
+        anchor = label if label is not None else strip_tags(inner) if inner is not None else text
         parts = [f'href="{self.ref("a", "href", href, anchor)}"']
         if title is not None:
             parts.append(f'title="{attr(title)}"')
@@ -333,6 +335,15 @@ class SiteBuild:
             if depth[url] > 8:
                 raise AssertionError(f"{self.site_id}: page {url} is deeper than the crawl depth")
 
+    def _is_detail(self, url: str) -> bool:
+        """What the page is decides, not its URL: ShowArticle.aspx?ArticleID= is a detail, sqyw.htm a column."""
+        kind = self.truth.pages.get(url)
+        return kind == "detail" if kind is not None else is_article_like(url)
+
+    def _is_column_page(self, url: str) -> bool:
+        kind = self.truth.pages.get(url)
+        return kind == "column" if kind is not None else is_column_like(url)
+
     def _check_columns(self, rules: Any) -> None:
         """Column discovery per CONTRACT, replayed on the recorded links; must give the declared set."""
         exclude = set(rules.nav_exclude)
@@ -346,7 +357,7 @@ class SiteBuild:
         order: list[str] = []
 
         def candidate(target: str, anchor: str) -> None:
-            if (not self.is_internal(target) or is_article_like(target) or target == self.home or not anchor
+            if (not self.is_internal(target) or self._is_detail(target) or target == self.home or not anchor
                     or anchor in exclude):
                 return
             if target not in names:
@@ -371,7 +382,7 @@ class SiteBuild:
             if col is None:
                 raise AssertionError(f"{self.site_id}: undeclared column candidate {url} {names[url]}")
             body_col_links = {t for t, _, _ in uses(url, "body")
-                              if self.is_internal(t) and is_column_like(t) and t not in (url, self.home)}
+                              if self.is_internal(t) and self._is_column_page(t) and t not in (url, self.home)}
             for target, _, anchor in uses(url, "side"):
                 candidate(target, anchor)
             if col.kind == "hub":
