@@ -1,7 +1,7 @@
 """Benchmark: `govinspect scan` on the generated benchmark corpus (../shared/bench), scored on what
 issue 12 asks of column discovery and script pagers.
 
-Generates the corpus with the bench's own generator (gen_sites.py: government-style sites whose
+Generates the corpus with the bench's own generator (gen_sites.py, vendored in tests/fixtures/bench: government-style sites whose
 政府信息公开 section has 指南, 制度, 年报 and 法定主动公开内容 but no 依申请公开, and columns paged only
 through TRS `createPageHTML()`), serves it on loopback with a small threaded server standing in for
 the bench's nginx (static roots, its 301 chains, the conac 404 rule and the /slow/<s>/ endpoint),
@@ -39,7 +39,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = Path(os.environ.get("GOVINSPECT_BENCH_DIR", ROOT.parent / "shared" / "bench"))
+# the generator, copied unchanged from the shared bench folder (tests/fixtures/bench/PROVENANCE.txt)
+BENCH_DIR = Path(os.environ.get("GOVINSPECT_BENCH_DIR", ROOT / "tests" / "fixtures" / "bench"))
 SITE_PREFIX = "127.0.11."
 EXT1, EXT2, DEAD = "127.0.12.1", "127.0.12.2", "127.0.12.3"
 AS_OF = dt.date(2024, 12, 31)  # the generator's "today"
