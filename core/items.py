@@ -39,6 +39,7 @@ class LinkItem:
     attachment: bool = False
     region: str = "body"
     on_homepage: bool = False
+    hidden: dict[str, Any] | None = None  # spiders.extract.hidden: why and how it is hidden
 
 
 @dataclass
@@ -55,6 +56,8 @@ class LinkResultItem:
     content_type: str = ""
     elapsed_ms: int = 0
     attempts: int = 1
+    title: str | None = None  # an outbound page read by GET: its title and a text excerpt
+    excerpt: str | None = None
 
 
 @dataclass
@@ -74,6 +77,7 @@ class ColumnRecord:
     pager: str | None = None
     extractor: str | None = None
     truncated: bool = False
+    complete: bool | None = None
 
 
 @dataclass
@@ -132,3 +136,17 @@ class ScreenshotItem:
     error: str | None = None
     width: int = 0
     height: int = 0
+
+
+@dataclass
+class Ipv6Record:
+    """The homepage host's AAAA lookup and the homepage asked for over IPv6 (ipv6_missing)."""
+
+    site_id: str
+    host: str
+    addresses: list[str] = field(default_factory=list)
+    lookup_error: str | None = None
+    url: str = ""
+    status: int | None = None
+    ok: bool = False
+    error: str | None = None

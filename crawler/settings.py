@@ -105,3 +105,12 @@ GOVINSPECT_RENDER_ENABLED = False  # render_settings() turns it on with the brow
 GOVINSPECT_RENDER_BLOCK = list(_CRAWL.render.block_resources)
 # posts read per new-media account per scan (a few pages of the platform's list API)
 GOVINSPECT_ACCOUNT_MAX_PAGES = 5
+# outbound anchors whose page is read by GET per site and scan (its title and the start of its
+# text, for prohibited_link); beyond it they are checked by HEAD
+GOVINSPECT_OUTBOUND_READS = 300
+GOVINSPECT_OUTBOUND_EXCERPT_CHARS = 2000
+# ipv6_missing: the homepage host's AAAA lookup and a GET over IPv6, once per site and scan.
+# Nameservers as "ip" or "ip:port"; none: the system's resolver. Under crawl.only_networks a host
+# name is looked up only through listed nameservers inside those networks.
+GOVINSPECT_IPV6_ENABLED = True
+GOVINSPECT_IPV6_NAMESERVERS: list[str] = []

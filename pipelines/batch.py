@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from core.items import (
     ColumnItemRecord,
     ColumnRecord,
+    Ipv6Record,
     LinkItem,
     LinkResultItem,
     PageItem,
@@ -26,7 +27,19 @@ from core.items import (
     SiteScanItem,
 )
 from core.urls import url_hash
-from db.models import Column, ColumnItem, Link, LinkResult, Page, Post, ScanRun, Screenshot, SiteScan, utcnow
+from db.models import (
+    Column,
+    ColumnItem,
+    Ipv6Check,
+    Link,
+    LinkResult,
+    Page,
+    Post,
+    ScanRun,
+    Screenshot,
+    SiteScan,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -49,11 +62,12 @@ COLUMN_ITEMS = Target(ColumnItem.__table__, ("run_id", "site_id", "column_hash",
 POSTS = Target(Post.__table__, ("run_id", "account_id", "post_id"), replace=True)  # type: ignore[arg-type]
 # a page shot again in the same run (a column found empty, then rendered) keeps the last picture
 SCREENSHOTS = Target(Screenshot.__table__, ("run_id", "site_id", "url_hash"), replace=True)  # type: ignore[arg-type]
-TARGETS = (PAGES, LINKS, LINK_RESULTS, COLUMNS, COLUMN_ITEMS, POSTS, SCREENSHOTS)
+IPV6_CHECKS = Target(Ipv6Check.__table__, ("run_id", "site_id"), replace=True)  # type: ignore[arg-type]
+TARGETS = (PAGES, LINKS, LINK_RESULTS, COLUMNS, COLUMN_ITEMS, POSTS, SCREENSHOTS, IPV6_CHECKS)
 SITE_SCAN_FINISHED = ("completed", "incomplete", "failed")
 
 ITEM_TYPES = (PageItem, LinkItem, LinkResultItem, ColumnRecord, ColumnItemRecord, PostItem, SiteScanItem,
-              ScreenshotItem)
+              ScreenshotItem, Ipv6Record)
 
 
 class RunNotRunning(RuntimeError):
@@ -104,6 +118,10 @@ def _to_row(item: Any, run_id: int) -> tuple[Target, dict[str, Any]] | None:
         row = dataclasses.asdict(item)
         row.update(run_id=run_id, url_hash=url_hash(item.url), size=len(item.png), taken_at=utcnow())
         return SCREENSHOTS, row
+    if isinstance(item, Ipv6Record):
+        row = dataclasses.asdict(item)
+        row.update(run_id=run_id, checked_at=utcnow())
+        return IPV6_CHECKS, row
     return None
 
 

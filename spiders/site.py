@@ -33,6 +33,7 @@ from spiders.extract.text import page_title, script_writes, visible_text
 from spiders.extract.urls import is_article_like, is_attachment
 from spiders.homepage import homepage_entries
 from spiders.linkcheck import Hop, check_step, failure_result, is_redirect
+from spiders.outbound import OutboundPages
 from spiders.state import ColumnState, SiteState
 
 # Request priorities: structure first (homepage, columns, their pages), then details, then checks.
@@ -51,7 +52,7 @@ def _ext(url: str) -> str:
     return path[dot:] if dot > path.rfind("/") else ""
 
 
-class SiteSpider(DynamicLists, scrapy.Spider):
+class SiteSpider(DynamicLists, OutboundPages, scrapy.Spider):
     name = "site"
 
     def __init__(
@@ -125,6 +126,9 @@ class SiteSpider(DynamicLists, scrapy.Spider):
                     )
                     state.pages_requested.add(url)
                     yield self._request(state, url, "column", depth=1, column=url)
+        # the homepage hosts' AAAA records and IPv6 answers (spiders/outbound.py)
+        for record in await self.ipv6_records({st.id: st.home_url for st in self.states.values()}):
+            yield record
 
     # --- request building -----------------------------------------------------------------------
 
@@ -197,6 +201,7 @@ class SiteSpider(DynamicLists, scrapy.Spider):
         if isinstance(step, Hop):  # HEAD refused: GET decides
             yield self._request(state, origin, kind, depth=meta["gi_depth"], method="GET", origin=origin)
             return
+        self.read_outbound(step, response)  # an outbound page read by GET: its title and text
         yield step
         if is_redirect(response):  # a redirect loop or too long a chain: no page behind it
             return
@@ -283,6 +288,7 @@ class SiteSpider(DynamicLists, scrapy.Spider):
             # a page of 100,000 links must not become 100,000 requests; the page records the cut
             page_meta["links_truncated"] = {"found": found, "kept": cap}
             state.links_dropped += found - cap
+        hidden = self.hidden_links(sel, response, links)  # 暗链 (spiders/outbound.py)
         html_text = response.text
         item = PageItem(
             site_id=state.id,
@@ -314,6 +320,7 @@ class SiteSpider(DynamicLists, scrapy.Spider):
                 site_id=state.id, source_url=url, target_url=link.url, tag=link.tag, attr=link.attr,
                 anchor=link.anchor, internal=internal, attachment=is_attachment(link.url),
                 region=link.region, on_homepage=on_home,
+                hidden=hidden.get(link.url) if link.tag in ("a", "area") else None,
             )
 
         if kind == "home":
@@ -354,6 +361,9 @@ class SiteSpider(DynamicLists, scrapy.Spider):
         if any(url in s.pages_requested for s in self.states.values()):
             return
         self.checked.add(url)
+        if not internal and self.outbound_read(state.id, url, tag, ext, NON_PAGE_EXTS):
+            yield self._request(state, url, "check", depth=depth, gi_x_read=True)  # GET: its page is read
+            return
         yield self._request(state, url, "check", depth=depth, method="HEAD")
 
     def _parse_script(self, state: SiteState, response: Response) -> Iterator[Any]:
@@ -422,6 +432,7 @@ class SiteSpider(DynamicLists, scrapy.Spider):
         if column_url not in state.columns:
             return
         col = state.columns[column_url]
+        col.failed_pages += 1
         if col.kind is None:
             col.kind = "list"
             col.status = status

@@ -29,6 +29,7 @@ class ColumnState:
     pager: str | None = None
     extractor: str | None = None
     truncated: bool = False
+    failed_pages: int = 0  # list pages requested that did not load
     under_disclosure: bool = False
     # JavaScript (spiders.dynamic): its list pages need the browser; why its first page did
     # (render: auto); the JSON API its list came from ((ApiCall, PageParam)); the Hanweb jpage
@@ -57,7 +58,14 @@ class ColumnState:
             pager=self.pager,
             extractor=self.extractor,
             truncated=self.truncated,
+            complete=self.complete,
         )
+
+    @property
+    def complete(self) -> bool:
+        """Every list page the column's pager offered was read: none failed, no cap hit, none pending."""
+        return (self.kind == "list" and not self.truncated and not self.failed_pages
+                and self.pages_walked > 0 and self.pages_walked >= len(self.list_urls))
 
 
 @dataclass
