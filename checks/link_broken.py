@@ -43,7 +43,7 @@ _CHUNK = 500
 
 
 class Config(CheckConfig):
-    ignore_error_classes: list[str] = ["robots", "skipped", "too_large"]
+    ignore_error_classes: list[str] = ["robots", "skipped", "too_large", "challenge"]
     soft_404: SoftNotFound
     max_sources: int = Field(default=100, ge=1)  # source pages listed in the evidence (all are counted)
 

@@ -35,9 +35,10 @@ from core.urls import url_hash
 from db.models import LinkResult
 from db.probes import ProbeWindow, window
 
-# robots / skipped: we did not ask; too_large: it answered, with more than crawl.max_page_bytes
+# robots / skipped: we did not ask; too_large: it answered, with more than crawl.max_page_bytes;
+# challenge: an anti-bot page stood in front of it (not assessed)
 # (the site is up; it could not be read, which is ours to raise, not an availability veto)
-NOT_ASSESSED = {"robots", "skipped", "too_large"}
+NOT_ASSESSED = {"robots", "skipped", "too_large", "challenge"}
 
 
 class ProbeConfig(BaseModel):

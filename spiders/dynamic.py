@@ -45,7 +45,7 @@ from spiders.extract.jsonlist import (
     parse_json_list,
 )
 from spiders.extract.scripted import script_filled_reason
-from spiders.extract.urls import is_article_like, is_attachment
+from spiders.extract.urls import is_attachment, is_detail_target
 from spiders.state import ColumnState, SiteState
 
 log = logging.getLogger(__name__)
@@ -353,8 +353,7 @@ class DynamicLists:
                                    position=col.position, pinned=entry.pinned)
             yield from self._entry_link(state, col, entry)
             if not self._light and state.is_internal(entry.url) and entry.url not in state.pages_requested \
-                    and is_article_like(entry.url) and not is_attachment(entry.url) \
-                    and len(state.pages_requested) < state.max_pages:
+                    and is_detail_target(entry.url) and len(state.pages_requested) < state.max_pages:
                 state.pages_requested.add(entry.url)
                 yield self._request(state, entry.url, "detail", depth=depth + 1)  # type: ignore[attr-defined]
         return new

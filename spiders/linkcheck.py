@@ -18,6 +18,7 @@ from scrapy.http import Response
 from core.errors import classify_failure
 from core.items import LinkResultItem
 from core.urls import canonical
+from spiders.extract.challenge import challenge_reason
 
 HEAD_FALLBACK_STATUSES = {403, 405, 501}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -61,6 +62,9 @@ def check_step(response: Response, max_redirects: int) -> Hop | LinkResultItem:
         return Hop(origin, "GET", [], redirect=False)
     ok = 200 <= response.status < 300
     error = None if ok else f"HTTP {response.status}"
+    challenge = None if ok else challenge_reason(response.status, response.body)
+    if challenge is not None:  # the page behind it was not seen: not assessed, not broken
+        return link_result(response, method, chain, ok=False, error_class="challenge", error=challenge)
     if not ok and meta.get("retry_after_refused"):
         # the server asked for a longer wait than we give it (crawl.max_retry_after): say so
         error += f" (Retry-After {meta['retry_after_refused']:g} s exceeds crawl.max_retry_after)"

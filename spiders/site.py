@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from parsel import Selector
 from scrapy.http import Request, Response, TextResponse
 
 from core.clock import local_today
@@ -30,27 +31,17 @@ from spiders.extract.lists import PageContext, extract_list
 from spiders.extract.meta import metadata_table, national_meta
 from spiders.extract.pager import PagerResult, find_pager
 from spiders.extract.text import page_title, script_writes, visible_text
-from spiders.extract.urls import is_article_like, is_attachment
+from spiders.extract.urls import NON_PAGE_EXTS, extension, is_article_like, is_attachment, is_detail_target
 from spiders.homepage import homepage_entries
 from spiders.linkcheck import Hop, check_step, failure_result, is_redirect
 from spiders.outbound import OutboundPages
 from spiders.state import ColumnState, SiteState
 
+# Column.extractor of a column an anti-bot challenge page answered for: not read, so not judged
+NOT_ASSESSED_CHALLENGE = "not_assessed:challenge"
+
 # Request priorities: structure first (homepage, columns, their pages), then details, then checks.
 PRIO = {"home": 100, "column": 60, "list": 50, "script": 40, "detail": 20, "other": 10, "check": 0}
-
-# Extensions that are never HTML: requested as link checks (HEAD), not parsed.
-NON_PAGE_EXTS = {
-    ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".ico", ".css", ".js", ".mp4", ".mp3",
-    ".flv", ".swf", ".woff", ".woff2", ".ttf", ".eot", ".avi", ".wmv", ".exe", ".apk", ".tif", ".tiff",
-}
-
-
-def _ext(url: str) -> str:
-    path = urlsplit(url).path.lower()
-    dot = path.rfind(".")
-    return path[dot:] if dot > path.rfind("/") else ""
-
 
 class SiteSpider(DynamicLists, OutboundPages, scrapy.Spider):
     name = "site"
@@ -210,20 +201,25 @@ class SiteSpider(DynamicLists, OutboundPages, scrapy.Spider):
             yield from self.parse_list_api(state, response, ok)
             return
 
+        challenge = getattr(step, "error_class", None) == "challenge"
         if kind == "home":
             state.home_ok = ok
             if not ok:
-                state.home_error = f"HTTP {response.status}"
-                yield from self.home_failed(state, "http")
+                state.home_error = step.error if challenge else f"HTTP {response.status}"
+                yield from self.home_failed(state, "challenge" if challenge else "http")
         if not ok or method != "GET":
             if kind in ("column", "list"):
                 self._column_failed(state, meta["gi_column"], response.status)
+                if challenge:  # an anti-bot page stood in front of the list: not read, not empty
+                    state.columns[meta["gi_column"]].extractor = NOT_ASSESSED_CHALLENGE
                 yield state.columns[meta["gi_column"]].record(state.id)
             return
         if kind == "script":
             yield from self._parse_script(state, response)
             return
-        if kind == "check" or not isinstance(response, TextResponse) or not self._is_html(response):
+        readable = isinstance(response, TextResponse) and (
+            self._is_html(response) or (kind in ("column", "list") and self._is_data(response)))
+        if kind == "check" or not readable:
             if kind in ("column", "list"):
                 yield state.columns[meta["gi_column"]].record(state.id)
             return
@@ -256,6 +252,18 @@ class SiteSpider(DynamicLists, OutboundPages, scrapy.Spider):
     # --- pages ----------------------------------------------------------------------------------
 
     @staticmethod
+    def _is_data(response: TextResponse) -> bool:
+        """A JSON answer (a column whose list is a JSON file or API): read as a list."""
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        return "json" in ctype or response.body.lstrip()[:1] in (b"{", b"[")
+
+    @staticmethod
+    def _selector(response: TextResponse) -> Selector:
+        """The page's selector; a JSON body gets an empty HTML one (its text is read as data)."""
+        sel = response.selector
+        return sel if sel.type in ("html", "xml") else Selector(text="<html><body></body></html>", type="html")
+
+    @staticmethod
     def _is_html(response: TextResponse) -> bool:
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         if "html" in ctype or "xml" in ctype:
@@ -266,7 +274,7 @@ class SiteSpider(DynamicLists, OutboundPages, scrapy.Spider):
         self, state: SiteState, response: TextResponse, kind: str, depth: int, column_url: str | None, origin: str,
     ) -> Iterator[Any]:
         url = origin
-        sel = response.selector
+        sel = self._selector(response)
         state.pages_done += 1
         meta_tags = national_meta(sel)
         page_meta: dict[str, Any] = {"meta": meta_tags} if meta_tags else {}
@@ -339,7 +347,7 @@ class SiteSpider(DynamicLists, OutboundPages, scrapy.Spider):
         if not url.startswith(("http://", "https://")):
             return
         internal = state.is_internal(url)
-        ext = _ext(url)
+        ext = extension(url)
         pageish = internal and tag in ("a", "area", "iframe", "frame") and ext not in NON_PAGE_EXTS and not is_attachment(url)
         if pageish and url not in state.pages_requested and depth <= state.max_depth and len(state.pages_requested) < state.max_pages:
             state.pages_requested.add(url)
@@ -441,7 +449,7 @@ class SiteSpider(DynamicLists, OutboundPages, scrapy.Spider):
         self, state: SiteState, response: TextResponse, kind: str, depth: int, column_url: str,
     ) -> Iterator[Any]:
         col = state.columns[column_url]
-        sel = response.selector
+        sel = self._selector(response)
         url = canonical(response.meta["gi_origin"])
         ctx = PageContext.build(response.url, sel, self.as_of, self.rules.placeholders, response.text)
         result, extractor = extract_list(ctx)
@@ -465,7 +473,7 @@ class SiteSpider(DynamicLists, OutboundPages, scrapy.Spider):
                 list_page_url=url, position=col.position, pinned=entry.pinned,
             )
             if not self.light and state.is_internal(entry.url) and entry.url not in state.pages_requested \
-                    and is_article_like(entry.url) and not is_attachment(entry.url) and len(state.pages_requested) < state.max_pages:
+                    and is_detail_target(entry.url) and len(state.pages_requested) < state.max_pages:
                 state.pages_requested.add(entry.url)
                 yield self._request(state, entry.url, "detail", depth=depth + 1)
         if result.placeholder and not col.placeholder:

@@ -98,11 +98,14 @@ def test_column_links_do_not_make_a_list():
     assert r.entries == [] and r.container == ""
 
 
-def test_article_links_external_or_attachments_count():
-    html = _page('<ul><li><a href="http://www.gov.cn/zhengce/content/202611/content_5.htm">国务院文件</a></li>'
-                 '<li><a href="/files/report.pdf">年报.pdf</a></li><li><a href="/col/">栏目</a></li></ul>')
-    assert [e.url for e in _html(html).entries] == [
-        "http://www.gov.cn/zhengce/content/202611/content_5.htm", "http://127.0.2.1/files/report.pdf"]
+def test_entries_are_read_whatever_the_link_looks_like():
+    # .aspx / .asp?id= / .jsp / .php / query-only links, external pages and attachments alike
+    titles = ["国务院关于印发某某方案的通知", "2025年政府信息公开工作年度报告", "关于开展安全生产专项检查的通知",
+              "市政府办公室关于做好防汛工作的通知", "关于公布第二批示范单位名单的公告", "关于征求意见的公告"]
+    hrefs = ["http://www.gov.cn/zhengce/content/202611/content_5.htm", "/files/report.pdf", "/news/show.aspx?id=31",
+             "/news/view.asp?id=7", "/info.jsp?infoid=9", "?id=5&m=show"]
+    html = _page("<ul>" + "".join(f'<li><a href="{h}">{t}</a></li>' for h, t in zip(hrefs, titles)) + "</ul>")
+    assert [e.title for e in _html(html).entries] == titles
 
 
 def test_table_with_th_header_row_and_dl_and_p_children():
@@ -145,15 +148,19 @@ def test_wrapper_with_single_list_prefers_the_inner_list():
 
 def test_title_attribute_wins_and_text_is_collapsed():
     html = _page('<ul><li><a href="a.html" title="关于印发《完整标题》的通知">关于印发《完整...</a></li>'
-                 '<li><a href="b.html">  第二\n  条 </a></li><li><a href="c.html"><img src="x.png" alt="图片新闻"></a></li></ul>')
-    assert [e.title for e in _html(html).entries] == ["关于印发《完整标题》的通知", "第二 条", "图片新闻"]
+                 '<li><a href="b.html">  关于第二批名单\n  的公示 </a></li>'
+                 '<li><a href="c.html"><img src="x.png" alt="市领导调研重点项目建设"></a></li></ul>')
+    assert [e.title for e in _html(html).entries] == ["关于印发《完整标题》的通知", "关于第二批名单 的公示",
+                                                      "市领导调研重点项目建设"]
 
 
-def test_first_article_link_of_the_item_and_duplicates_once():
-    html = _page('<ul><li><a href="/col/">分类</a><a href="x1.html">甲</a><a href="x2.html">更多</a></li>'
-                 '<li><a href="x1.html">甲again</a></li><li><a href="x3.html">丙</a></li></ul>')
+def test_title_link_of_the_item_and_duplicates_once():
+    # the title is the record's longest link: not a leading [分类] link, not a 更多 arrow
+    html = _page('<ul><li><a href="/col/">[通知]</a><a href="x1.html">关于做好年度考核工作的通知</a><a href="x2.html">更多</a></li>'
+                 '<li><a href="x1.html">关于做好年度考核工作的通知</a></li><li><a href="x3.html">关于开展专项检查的通知</a></li></ul>')
     r = _html(html)
-    assert [(e.title, e.url.rsplit("/", 1)[-1]) for e in r.entries] == [("甲", "x1.html"), ("丙", "x3.html")]
+    assert [(e.title, e.url.rsplit("/", 1)[-1]) for e in r.entries] == [
+        ("关于做好年度考核工作的通知", "x1.html"), ("关于开展专项检查的通知", "x3.html")]
 
 
 def test_date_outside_the_link_first_then_inside():
@@ -178,14 +185,14 @@ def test_short_dates_year_from_url_then_page_meta_then_as_of():
     head = '<meta name="others" content="页面生成时间 2024-12-31 08:52:30">'
     lis = (
         '<li><a href="/art/2023/5/6/art_1_1.html">汉</a><span>05-06</span></li>'  # exact URL date
-        '<li><a href="/a/202211/t20221103_9.html">拓</a><span>11-02</span></li>'  # URL date wins over 11-02
+        '<li><a href="/a/202211/t20221103_9.html">拓</a><span>11-02</span></li>'  # the list's 11-02 wins
         '<li><a href="/a/202110/abc.html">目录</a><span>10-09</span></li>'  # /YYYYMM/ directory year
         '<li><a href="/col/col1/art/2021/art_ff.html">新汉</a><span>03-04</span></li>'  # /art/YYYY/
         '<li><a href="/x/plain.html">页</a><span>08-08</span></li>'  # page meta year
     )
     r = _html(_page(f"<ul>{lis}</ul>", head))
     assert [(e.published, e.date_text, e.date_source) for e in r.entries] == [
-        (D(2023, 5, 6), "05-06", "list"), (D(2022, 11, 3), "11-02", "list"), (D(2021, 10, 9), "10-09", "list"),
+        (D(2023, 5, 6), "05-06", "list"), (D(2022, 11, 2), "11-02", "list"), (D(2021, 10, 9), "10-09", "list"),
         (D(2021, 3, 4), "03-04", "list"), (D(2024, 8, 8), "08-08", "list")]
     # no URL or page year: the as-of year, moved back when it would be in the future
     r = _html(_page('<ul><li><a href="p.html">x</a>12-30</li><li><a href="q.html">y</a>01-02</li></ul>'),

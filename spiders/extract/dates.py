@@ -24,8 +24,8 @@ _FULL_CN = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)
 # split day + year.month: <b>14</b> 2026.07   and   year.month + day: 2019.12 31
 _SPLIT_DAY_FIRST = re.compile(r"(?<![\d.\-/:])(\d{1,2})\s+(\d{4})[.\-/](\d{1,2})(?![\d.\-/:])")
 _SPLIT_YM_FIRST = re.compile(r"(?<![\d.\-/:])(\d{4})[.\-/](\d{1,2})\s+(\d{1,2})(?![\d.\-/:年月日号期届条次个])")
-# short forms: 11-02, [11-02], 11/02, 11月02日 -- not a range like 1-3月, not part of a longer number
-_SHORT_NUM = re.compile(r"(?<![\d.\-/:])(\d{1,2})([-/])(\d{1,2})(?![\d\-/:]|\s*[年月日号期届条款项次个])")
+# short forms: 11-02, [11-02], 11/02, 11.02, 11月02日 -- not a range like 1-3月, not part of a longer number
+_SHORT_NUM = re.compile(r"(?<![\d.\-/:])(\d{1,2})([-/.])(\d{1,2})(?![\d\-/.:%]|\s*[年月日号期届条款项次个])")
 _SHORT_CN = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 
 

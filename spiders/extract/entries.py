@@ -104,29 +104,56 @@ def is_pinned(item: Any, text: str) -> bool:
 
 def entry_date(item: Any, a: Any, url: str, ctx: PageContext) -> tuple[dt.date | None, str, str | None]:
     """(published, date_text, date_source) of one item per the contract's date rules."""
-    url_year = year_from_url(url)
-    default_year = url_year if url_year is not None else ctx.page_year
-    # a year read from the URL is the document's own; a page or as-of year is rolled back when
-    # the month-day would lie after the page's generation (or after as_of): 12-30 on a page
-    # generated on 2026-01-05 is from 2025
-    rollback = url_year is None
-    # a day of slack: a list read early on the as-of day may already show tomorrow's local date
-    # (the as-of date and the site's clock can sit in different zones); only later dates roll back
-    latest = ctx.as_of + dt.timedelta(days=1)
-    if ctx.generated is not None and ctx.generated.year == default_year and ctx.generated < latest:
-        latest = ctx.generated
+    default_year, latest, rollback = _date_context(url, ctx)
     for text in (_subtree_text(item, exclude=a, sep=" "), _subtree_text(a, sep=" ")):
-        d, matched, form = parse_date_ex(text, default_year=default_year, as_of=latest, rollback=rollback)
-        if d is not None:
-            if form == "short":
-                exact, _ = date_from_url_match(url)
-                if exact is not None:
-                    d = exact  # the URL's full date wins over a month-day
-            return d, matched, "list"
+        found = text_date(text, url, default_year, latest, rollback)
+        if found is not None:
+            return found
     exact, fragment = date_from_url_match(url)
     if exact is not None:
         return exact, fragment, "url"
     return None, "", None
+
+
+def text_date(text: str, url: str, default_year: int | None, latest: dt.date,
+              rollback: bool) -> tuple[dt.date, str, str] | None:
+    """A date the list shows in `text`: a full date as shown (it wins over the URL's t2017…
+    date); a month-day (11-02, 11.02, 11月2日) takes its year from the URL's exact date when the
+    month and day agree, else from the URL's or the page's year, never later than `latest`."""
+    d, matched, form = parse_date_ex(text, default_year=default_year, as_of=latest, rollback=rollback)
+    if d is None:
+        return None
+    if form == "short":
+        exact, _ = date_from_url_match(url)
+        if exact is not None and (exact.month, exact.day) == (d.month, d.day):
+            d = exact
+        elif d > latest and default_year is not None:
+            d = d.replace(year=d.year - 1) if not (d.month == 2 and d.day == 29) else d
+    return d, matched, "list"
+
+
+def _date_context(url: str, ctx: PageContext) -> tuple[int | None, dt.date, bool]:
+    """(default year, latest plausible date, rollback): a year read from the URL is the
+    document's own; a page or as-of year is rolled back when the month-day would lie after the
+    page's generation (or after as_of): 12-30 on a page generated on 2026-01-05 is from 2025. A
+    day of slack: a list read early on the as-of day may already show tomorrow's local date."""
+    url_year = year_from_url(url)
+    default_year = url_year if url_year is not None else ctx.page_year
+    latest = ctx.as_of + dt.timedelta(days=1)
+    if ctx.generated is not None and ctx.generated.year == default_year and ctx.generated < latest:
+        latest = ctx.generated
+    return default_year, latest, url_year is None
+
+
+def build_entry_with_text(a: Any, url: str, ctx: PageContext, text: str) -> ListEntry | None:
+    """An entry for a bare link whose date is in `text` (what follows it), None without one."""
+    default_year, latest, rollback = _date_context(url, ctx)
+    found = text_date(text, url, default_year, latest, rollback)
+    if found is None:
+        return None
+    d, matched, source = found
+    return ListEntry(title=link_title(a), url=url, published=d, date_text=matched[:100], date_source=source,
+                     pinned=is_pinned(a, text))
 
 
 def build_entry(item: Any, a: Any, url: str, ctx: PageContext) -> ListEntry:
@@ -134,9 +161,12 @@ def build_entry(item: Any, a: Any, url: str, ctx: PageContext) -> ListEntry:
     full_text = _subtree_text(item, sep=" ")
     title = link_title(a)
     date_in_text_title = source == "list" and date_text and not collapse(a.get("title"))
-    if date_in_text_title and title.endswith(date_text) and title != date_text:
+    if date_in_text_title and title != date_text:
         # <a><span>标题</span><i>2026-08-14</i></a>: the date is not part of the title
-        title = title[: -len(date_text)].rstrip(" []【】()（）")
+        if title.endswith(date_text):
+            title = title[: -len(date_text)].rstrip(" []【】()（）")
+        elif title.startswith(date_text):
+            title = title[len(date_text):].lstrip(" []【】()（）")
     return ListEntry(
         title=title,
         url=url,

@@ -33,7 +33,7 @@ from spiders.extract.entries import ListEntry, PageContext
 from spiders.extract.links import Resolver
 from spiders.extract.text import collapse
 
-TITLE_KEYS = ("title", "doctitle", "articletitle", "name", "at", "bt", "mc", "subject")
+TITLE_KEYS = ("title", "doctitle", "articletitle", "name", "at", "bt", "mc", "subject", "filename", "wjmc", "wjbt")
 URL_KEYS = ("url", "link", "href", "docpuburl", "docurl", "puburl", "detailurl", "linkurl", "au", "post_url", "path")
 DATE_KEYS = ("first_publish_time", "publish_time", "publishtime", "pubdate", "pub_date", "publishdate",
              "releasetime", "release_time", "docreltime", "fbrq", "fbsj", "fwrq", "date", "time",

@@ -12,6 +12,11 @@ ATTACHMENT_EXTS: tuple[str, ...] = (
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar", ".wps", ".txt", ".ppt", ".pptx", ".et", ".ofd",
 )
 ARTICLE_EXTS: tuple[str, ...] = (".html", ".htm", ".shtml")
+# Extensions that are never HTML: requested as link checks (HEAD), not parsed.
+NON_PAGE_EXTS = frozenset({
+    ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".ico", ".css", ".js", ".mp4", ".mp3",
+    ".flv", ".swf", ".woff", ".woff2", ".ttf", ".eot", ".avi", ".wmv", ".exe", ".apk", ".tif", ".tiff",
+})
 
 _COLUMN_BASENAME = re.compile(r"^(index|list|default)(_\d+)?\.(html|htm|shtml|jsp|aspx|php)$", re.I)
 # a download script naming the file in its query (Hanweb /module/download/downfile.jsp?filename=x.pdf)
@@ -72,3 +77,16 @@ def base_url(sel: Selector, page_url: str) -> str:
             except ValueError:
                 break
     return page_url
+
+
+def extension(url: str) -> str:
+    """The lowercase extension of the URL's last path segment ('' when it has none)."""
+    path = _path(url).lower()
+    dot = path.rfind(".")
+    return path[dot:] if dot > path.rfind("/") else ""
+
+
+def is_detail_target(url: str) -> bool:
+    """A list entry's target worth reading as a detail page: anything but a download, an image,
+    a script or another non-page file. What the page is comes from its content, not its URL."""
+    return not is_attachment(url) and extension(url) not in NON_PAGE_EXTS

@@ -1,0 +1,298 @@
+"""Record regions of a page: repeated sibling structures each carrying a link (and usually a date).
+
+The idea of data-record extraction (MDR / DEPTA): the items of a list are siblings of the same
+shape under one parent, each with a link, most with a date. Every parent's element children are
+grouped by tag; a group of linked children is a candidate region. Regions are ranked so that the
+main list beats navigation menus (short link texts, no dates), side boxes (热门排行, 图片新闻: a
+heading that says so, fewer and undated records), groups of blocks (each child holding a whole
+list: a hub or a homepage) and footers (never a candidate). URL shapes play no part: an .aspx,
+.jsp, .php or query-only link is an entry like any other.
+
+Pure functions over an lxml tree, linear in the page size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from spiders.extract.dates import date_from_url
+from spiders.extract.links import Resolver
+from spiders.extract.regions import BODY, FOOTER, HEADER, NAV, SIDE, RegionMap
+from spiders.extract.text import collapse
+from spiders.extract.urls import is_attachment
+
+RECORD_TAGS = frozenset({"li", "tr", "dd", "dt", "div", "p", "section", "article", "span", "h3", "h4", "td"})
+SKIP_TAGS = frozenset({"script", "style", "head", "select", "option", "noscript", "template", "textarea"})
+# headings of boxes that repeat other content (popular, recommended, pictures, friendly links)
+SIDE_BOX_WORDS = ("热门", "排行", "推荐", "热点", "图片新闻", "图片", "相关", "友情链接", "热搜", "点击", "猜你", "最新文章")
+# a date anywhere in a record's text (full or short form); the exact value is read later
+_DATE_HINT = re.compile(r"(?<!\d)(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d))")
+# an undated region's titles must average this many characters
+MIN_UNDATED_TITLE = 10
+# a body list wins over a side-column list scoring up to this many times more
+BODY_PREFERENCE = 0.2
+MORE_WORDS = frozenset({"更多", "更多>>", "more", "更多+", "详细", "详情", "查看", "查看更多", "more+", "更多»"})
+_NUMERIC = re.compile(r"^[\s\d\[\]【】()（）.<>«»‹›…]*$")
+
+
+@dataclass
+class Record:
+    item: Any  # the record element (an li, tr, dd, div ...)
+    a: Any  # its title link
+    url: str  # absolute, canonical
+
+
+@dataclass
+class Region:
+    container: Any
+    records: list[Record]
+    score: float
+    dated: float  # share of records showing a date
+    block: bool = False  # each record holds a whole list of its own (a group of blocks)
+    region: str = "body"
+    depth: int = 0
+    order: int = 0
+
+
+def _title_text(a: Any) -> str:
+    text = collapse(a.get("title")) or collapse("".join(a.itertext()))
+    if not text:
+        for img in a.iter("img"):
+            text = collapse(img.get("alt"))
+            if text:
+                break
+    return text
+
+
+def record_text(el: Any, cap: int = 400) -> str:
+    """The visible text of a record (scripts and styles left out), cut after `cap` characters:
+    enough to find its date, bounded on a page of huge wrappers."""
+    parts: list[str] = []
+    size = 0
+    stack = [el]
+    while stack and size < cap:
+        node = stack.pop()
+        if isinstance(node, str):
+            parts.append(node)
+            size += len(node)
+            continue
+        if not isinstance(node.tag, str) or node.tag in SKIP_TAGS:
+            if node is not el and node.tail:
+                parts.append(node.tail)
+            continue
+        if node is not el and node.tail:
+            stack.append(node.tail)
+        stack.extend(reversed(list(node)))
+        if node.text:
+            stack.append(node.text)
+    return collapse(" ".join(parts))[:cap]
+
+
+class _Index:
+    """Per page: resolved links, and for every element its links (in document order)."""
+
+    def __init__(self, root: Any, resolver: Resolver, regions: RegionMap, here: str | None) -> None:
+        self.regions = regions
+        self.links: dict[Any, str] = {}
+        for a in root.iter("a"):
+            href = a.get("href")
+            if href is None:
+                continue
+            url = resolver(href)
+            if url is None or url == here:
+                continue  # javascript:, mailto:, "#" and the page itself are no entry links
+            if regions.of(a) == FOOTER:
+                continue
+            self.links[a] = url
+
+
+def _record_link(item: Any, links: dict[Any, str]) -> tuple[Any, str, int] | None:
+    """The title link of a record: the one with the longest text (a leading [分类] link or a
+    "more" arrow is not the title), and the number of distinct URLs in the record."""
+    best: tuple[int, Any, str] | None = None
+    urls: set[str] = set()
+    for a in item.iter("a"):
+        url = links.get(a)
+        if url is None:
+            continue
+        urls.add(url)
+        text = _title_text(a)
+        n = len(text) if text.strip("> »+").casefold() not in MORE_WORDS else 0
+        if best is None or n > best[0]:
+            best = (n, a, url)
+    if best is None:
+        return None
+    return best[1], best[2], len(urls)
+
+
+def _heading_before(container: Any) -> str:
+    """Text of the nearest heading-like element before the container within its box (the
+    box's title bar: 热门排行, 图片新闻 ...)."""
+    node = container
+    for _ in range(3):
+        prev = node.getprevious()
+        steps = 0
+        while prev is not None and steps < 3:
+            if isinstance(prev.tag, str) and prev.tag not in SKIP_TAGS:
+                text = collapse("".join(prev.itertext()))
+                if text:
+                    return text[:40]
+            prev = prev.getprevious()
+            steps += 1
+        node = node.getparent()
+        if node is None:
+            break
+    return ""
+
+
+def find_regions(root: Any, resolver: Resolver, regions: RegionMap, here: str | None = None,
+                 page_host: str | None = None) -> list[Region]:
+    """Every candidate record region of the page, best first."""
+    if not isinstance(getattr(root, "tag", None), str):
+        return []
+    index = _Index(root, resolver, regions, here)
+    if not index.links:
+        return []
+    has_link: set[Any] = set()
+    for a in index.links:
+        node = a
+        while node is not None and node not in has_link:
+            has_link.add(node)
+            node = node.getparent()
+    out: list[Region] = []
+    order = 0
+    for parent in root.iter():
+        if parent not in has_link or parent.tag in SKIP_TAGS or parent.tag == "a":
+            continue
+        region = regions.of(parent)
+        if region == FOOTER:
+            continue
+        groups: dict[str, list[Any]] = defaultdict(list)
+        linkless: dict[str, int] = defaultdict(int)
+        for child in parent:
+            tag = child.tag
+            if not isinstance(tag, str) or tag not in RECORD_TAGS and tag != "a":
+                continue
+            if child in has_link:
+                # a record sits in its list's part of the page: a header or side menu next to
+                # the main block is not a record of their common wrapper
+                if regions.of(child) == region:
+                    groups[tag].append(child)
+            elif (child.text or "").strip() or len(child):
+                linkless[tag] += 1
+        for tag, children in groups.items():
+            if tag == "a" and len(children) < 2:
+                continue  # a lone link is its parent's record, not a list of bare links
+            if linkless[tag] > len(children):
+                continue  # paragraphs of an article around one link
+            found = _score(parent, tag, children, index, region, page_host)
+            if found is not None:
+                found.order = order
+                order += 1
+                out.append(found)
+    # equal scores: the deeper container (a list beats a wrapper around it), then page order
+    out.sort(key=lambda r: (-round(r.score, 6), -r.depth, r.order))
+    return out
+
+
+def _score(parent: Any, tag: str, children: list[Any], index: _Index, region: str,
+           page_host: str | None) -> Region | None:
+    records: list[Record] = []
+    seen: set[str] = set()
+    title_len = 0
+    dated = 0
+    multi = 0
+    same_host = 0
+    numeric = 0
+    documents = 0
+    url_dated = 0
+    biggest = 0
+    for child in children:
+        if tag == "a":
+            url = index.links.get(child)
+            if url is None:
+                continue
+            a, n_urls = child, 1
+        else:
+            found = _record_link(child, index.links)
+            if found is None:
+                continue
+            a, url, n_urls = found
+        if url in seen:
+            continue
+        seen.add(url)
+        text = _title_text(a)
+        if _NUMERIC.match(text):
+            numeric += 1  # a pager's 1 2 3 … links
+        records.append(Record(child, a, url))
+        if is_attachment(url):
+            documents += 1
+        title_len += min(len(text), 30)
+        if n_urls > 3:
+            multi += 1
+        biggest = max(biggest, n_urls)
+        if _DATE_HINT.search(record_text(child) if tag != "a" else after_text(child)):
+            dated += 1
+        elif date_from_url(url) is not None:
+            url_dated += 1
+        if page_host is None or (urlsplit(url).hostname or "").lower() == page_host:
+            same_host += 1
+    n = len(records)
+    if n == 0 or numeric * 2 > n:
+        return None
+    if n == 1 and biggest > 2:
+        return None  # a layout block around several links is no one-item list
+    classes = [(r.item.get("class") or "").strip() for r in records]
+    if n >= 2 and all(classes) and len(set(classes)) == n:
+        return None  # layout blocks (left column, right column), each styled its own way
+    avg_len = title_len / n
+    dated_share = dated / n
+    if not dated and not url_dated and (
+            n == 1 or region != BODY or (avg_len < MIN_UNDATED_TITLE and documents * 2 <= n)):
+        # one undated link, an undated side menu or a menu of short undated names (columns are
+        # named in 2-8 characters, documents are titled in more) is not a list
+        return None
+    score = n * (0.2 + min(avg_len, 16) / 16) * (1 + 2 * dated_share)
+    if region in (NAV, HEADER):
+        score *= 0.15
+    elif region == SIDE:
+        score *= 0.6
+    score *= 0.3 + 0.7 * same_host / n
+    heading = _heading_before(parent)
+    if heading and any(w in heading for w in SIDE_BOX_WORDS):
+        score *= 0.3
+    block = multi * 2 > n
+    if block:
+        score *= 0.1
+    depth = sum(1 for _ in parent.iterancestors())
+    return Region(parent, records, score, dated_share, block, region, depth)
+
+
+def after_text(a: Any) -> str:
+    """The text after a flat record's link up to the next link (its date sits there)."""
+    parts = [a.tail or ""]
+    node = a.getnext()
+    while node is not None and node.tag != "a":
+        if isinstance(node.tag, str):
+            parts.append("".join(node.itertext()))
+        parts.append(node.tail or "")
+        node = node.getnext()
+    return collapse(" ".join(parts))
+
+
+def main_region(regions_found: list[Region]) -> Region | None:
+    """The page's main list: the best region that is not a group of blocks, taken from the
+    body of the page when the body has one, else from a side column (a layout may call its main
+    column "left"), never from navigation or the header."""
+    lists = [r for r in regions_found if not r.block and r.region in (BODY, SIDE)]
+    if not lists:
+        return None
+    best = lists[0]
+    if best.region == BODY:
+        return best
+    body = next((r for r in lists if r.region == BODY), None)
+    return body if body is not None and body.score >= BODY_PREFERENCE * best.score else best
