@@ -32,6 +32,7 @@ from checks.base import CheckContext, FindingDraft, iso, quarter_of
 from checks.config import Indicators, load_indicators
 from checks.scoring import result_dict, score_run
 from core.urls import url_hash
+from db.audit import record_review
 from db.models import Column, Finding, LinkResult, Page, ScanRun, utcnow
 from db.runs import LIGHT_KINDS
 
@@ -182,8 +183,9 @@ def check_and_score(session: Session, run_id: int, registry: Any = None,
 
 
 def set_status(session: Session, finding_id: int, status: str, reason: str | None = None,
-               by: str | None = None) -> Finding:
-    """A reviewer's verdict on a finding; dismissing needs a reason. Survives rescans (see above)."""
+               by: str | None = None, source: str = "cli") -> Finding:
+    """A reviewer's verdict on a finding; dismissing needs a reason. Survives rescans (see above).
+    Recorded in the review audit trail (`source`: cli | web)."""
     if status not in REVIEW_STATUSES:
         raise ValueError(f"status must be one of {', '.join(REVIEW_STATUSES)}, not {status!r}")
     reason = (reason or "").strip() or None
@@ -192,9 +194,11 @@ def set_status(session: Session, finding_id: int, status: str, reason: str | Non
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise LookupError(f"no finding {finding_id}")
+    old = finding.status
     finding.status = status
     finding.status_reason = reason
     finding.status_by = (by or "").strip() or None
     finding.status_at = utcnow()
+    record_review(session, finding, old, by=finding.status_by, source=source, reason=reason)
     session.flush()
     return finding

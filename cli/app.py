@@ -16,7 +16,8 @@ app = typer.Typer(
 
 def _register() -> None:
     # Imported here so `govinspect --help` stays fast and a broken optional module names itself.
-    from cli import cmd_db, cmd_demo, cmd_recheck, cmd_report, cmd_scan, cmd_schedule
+    from cli import (cmd_db, cmd_demo, cmd_recheck, cmd_report, cmd_reports, cmd_scan, cmd_schedule, cmd_serve,
+                     cmd_user)
 
     cmd_scan.register(app)
     cmd_demo.register(app)
@@ -24,6 +25,9 @@ def _register() -> None:
     cmd_report.register(app)
     cmd_schedule.register(app)
     cmd_recheck.register(app)
+    cmd_serve.register(app)
+    cmd_user.register(app)
+    cmd_reports.register(app)
 
 
 def main() -> None:

@@ -400,3 +400,60 @@ class Score(Base):
     vetoes: Mapped[list[Any]] = mapped_column(default=list)
     deductions: Mapped[list[Any]] = mapped_column(default=list)
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- the review UI: its users, the review audit trail, rechecks asked from it ------------------
+
+
+class User(Base):
+    """A person who signs in to the web UI. A webmaster sees only their own unit's sites, accounts,
+    findings and reports; an inspector sees every unit; an admin also manages users."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id, PHC string
+    role: Mapped[str] = mapped_column(String(20))  # admin | inspector | webmaster
+    unit_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # a webmaster's unit
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class ReviewEvent(Base):
+    """One change of a finding's review status by a person or a recheck (who, when, from what to
+    what, why): written by checks.engine.set_status for the CLI and the web UI alike."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    source: Mapped[str] = mapped_column(String(20), default="cli")  # cli | web | recheck
+    old_status: Mapped[str] = mapped_column(String(12))
+    new_status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class RecheckTask(Base):
+    """A recheck asked from the web UI (one link, or one whole site), run by a child process that
+    writes its progress and result here."""
+
+    __tablename__ = "recheck_tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(10))  # url | site
+    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    unit_id: Mapped[str] = mapped_column(String(64), default="")
+    url: Mapped[str] = mapped_column(URL, default="")
+    finding_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    status: Mapped[str] = mapped_column(String(12), default="queued")  # queued | running | done | failed
+    progress: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str | None] = mapped_column(Text, nullable=True)
+    run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
