@@ -10,10 +10,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
 from core import exitcodes
+from core.sanitize import shown
 from core.yamlconf import ConfigError
 
 console = Console()
@@ -52,7 +54,8 @@ def _recheck_site(config: Path | None, db_url: str, site: str, as_of: dt.date | 
         raise typer.Exit(exitcodes.USAGE) from None
     print_summary(result, db_url)
     if result.status != "completed":
-        err_console.print(f"[red]recheck scan {result.run_id} {result.status}:[/] {result.error}")
+        err_console.print(f"[red]recheck scan {result.run_id} {result.status}:[/] {escape(shown(result.error))}",
+                          highlight=False)
         raise typer.Exit(exitcodes.FAILED)
     after = _snapshot(db_url, site)
     table = Table(title=f"Findings of {site} after recheck run {result.run_id}")
@@ -63,7 +66,7 @@ def _recheck_site(config: Path | None, db_url: str, site: str, as_of: dt.date | 
         was = before.get(fid, (None, None, "-"))[2]
         if was != status or status in ("open", "confirmed"):
             color = "green" if status == "fixed" else "red" if status in ("open", "confirmed") else "white"
-            table.add_row(str(fid), check, target, was, f"[{color}]{status}")
+            table.add_row(str(fid), check, escape(shown(target)), was, f"[{color}]{status}")
             changed += was != status
     console.print(table)
     still = sum(1 for _, _, st in after.values() if st in ("open", "confirmed"))
@@ -72,16 +75,17 @@ def _recheck_site(config: Path | None, db_url: str, site: str, as_of: dt.date | 
 
 def _recheck_url(config: Path | None, db_url: str, site: str, url: str) -> None:
     from checks.config import load_indicators
+    from core.netpolicy import AddressPolicy
     from core.registry import DEFAULT_REGISTRY, load_registry
-    from crawler.middlewares.target_policy import TargetPolicyMiddleware
     from db.migrate import upgrade
     from db.session import make_engine, session_factory
     from monitor.recheck import recheck_url
 
     registry = load_registry(config or DEFAULT_REGISTRY)
     link_cfg = next(c.config for c in load_indicators().checks if c.check.id == "link_broken")
-    allowed, why = TargetPolicyMiddleware(list(registry.crawl.only_networks)).allowed(url)
-    if not allowed:
+    policy = AddressPolicy.from_registry(registry)
+    why = policy.check_url(url)
+    if why:
         err_console.print(f"[red]not requested:[/] {why}", highlight=False)
         raise typer.Exit(exitcodes.USAGE)
     upgrade(db_url)
@@ -91,7 +95,7 @@ def _recheck_url(config: Path | None, db_url: str, site: str, url: str) -> None:
             try:
                 res = recheck_url(session, site, url, timeout_s=registry.crawl.download_timeout,
                                   user_agent=registry.crawl.user_agent,
-                                  soft_404=link_cfg.soft_404)  # type: ignore[attr-defined]
+                                  soft_404=link_cfg.soft_404, policy=policy)  # type: ignore[attr-defined]
             except LookupError as exc:
                 err_console.print(f"[red]{exc}[/]", highlight=False)
                 raise typer.Exit(exitcodes.USAGE) from None
@@ -99,10 +103,12 @@ def _recheck_url(config: Path | None, db_url: str, site: str, url: str) -> None:
     finally:
         engine.dispose()
     if res.working:
-        console.print(f"[green]fixed:[/] {res.url} works now ({res.why}); finding(s) {ids} marked fixed.",
+        console.print(f"[green]fixed:[/] {escape(shown(res.url))} works now ({escape(shown(res.why))}); "
+                      f"finding(s) {ids} marked fixed.",
                       highlight=False)
         return
-    console.print(f"[red]still broken:[/] {res.url} ({res.why}); finding(s) {ids} stay open.", highlight=False)
+    console.print(f"[red]still broken:[/] {escape(shown(res.url))} ({escape(shown(res.why))}); finding(s) {ids} "
+                  "stay open.", highlight=False)
     raise typer.Exit(exitcodes.FAILED)
 
 

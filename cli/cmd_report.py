@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import exitcodes
+from core.sanitize import shown
 from core.yamlconf import ConfigError
 from reports.export import to_csv, to_json, to_xlsx
 from reports.queries import FINDING_FIELDS, SCORE_FIELDS, query_findings, query_scores, worst_findings
@@ -69,8 +70,9 @@ def _session(db: str | None) -> tuple[Any, Session]:
 
 
 def _text(value: Any) -> str:
-    """A table cell of crawled text: shown as is, never read as Rich markup ("[red]", "[/]")."""
-    return escape("" if value is None else str(value))
+    """A table cell of crawled text: never read as Rich markup ("[red]", "[/]"), its control
+    characters shown escaped (core.sanitize)."""
+    return escape(shown(value))
 
 
 def write_rows(rows: list[dict[str, Any]], fields: list[str], fmt: Format, output: Path | None,

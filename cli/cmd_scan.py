@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from core import exitcodes
+from core.sanitize import shown
 from core.yamlconf import ConfigError
 from scan.runner import ScanBusyError, ScanError, ScanResult, run_scan
 
@@ -34,7 +35,7 @@ def print_summary(result: ScanResult, db_url: str) -> None:
     for col in ("site", "homepage", "pages", "links", "columns", "items", "errors"):
         table.add_column(col, justify="right" if col not in ("site", "homepage") else "left")
     for sid, st in sorted(result.site_stats.items()):
-        home = "[green]ok" if st.get("home_ok") else f"[red]{escape(st.get('home_error') or 'failed')}"
+        home = "[green]ok" if st.get("home_ok") else f"[red]{escape(shown(st.get('home_error') or 'failed'))}"
         table.add_row(sid, home, str(st["pages"]), str(st["links"]), str(st["columns"]), str(st["items"]),
                       str(st["errors"]))
     if result.site_stats:
@@ -45,7 +46,7 @@ def print_summary(result: ScanResult, db_url: str) -> None:
             accounts.add_column(col, justify="right" if col in ("posts", "links") else "left")
         for aid, res in sorted(result.account_results.items()):
             st = res["stats"]
-            why = res["error"] or res["status"]
+            why = shown(res["error"] or res["status"])
             state = "[green]ok" if res["status"] == "completed" else f"[red]{escape(why[:60])}{'…' if len(why) > 60 else ''}"
             accounts.add_row(aid, st.get("platform", ""), state, str(st.get("posts", 0)), (st.get("newest") or "-")[:16],
                              str(st.get("links", 0)))
@@ -110,7 +111,7 @@ def scan(
 def say_error(label: str, message: object) -> None:
     """One line on stderr, never wrapped (a script greps it) and never read as Rich markup: the
     message quotes paths, URLs and server text, any of which may contain "[...]"."""
-    err_console.print(f"{label} {escape(str(message))}", highlight=False, soft_wrap=True)
+    err_console.print(f"{label} {escape(shown(message))}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

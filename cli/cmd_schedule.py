@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from core import exitcodes
+from core.sanitize import shown
 from core.yamlconf import ConfigError
 
 console = Console()
@@ -47,7 +48,8 @@ def jobs_table(jobs: list[Any], tz: Any, title: str = "Scheduled jobs") -> Table
         table.add_column(col, overflow="fold")
     for job in jobs:
         grace = f"{job.misfire_grace_time:g} s" if job.misfire_grace_time is not None else "-"
-        table.add_row(escape(job.id), escape(job.name), escape(str(job.trigger)), _when(job.next_run_time, tz), grace)
+        table.add_row(escape(shown(job.id)), escape(shown(job.name)), escape(shown(job.trigger)),
+                      _when(job.next_run_time, tz), grace)
     return table
 
 
@@ -146,7 +148,8 @@ def status(
         if u.running:
             state += f" (run {', '.join(map(str, u.running))})"
         last = f"run {u.last_run}, as of {u.last_as_of}" if u.last_run else "-"
-        table.add_row(u.unit_id, u.name, state, f"{len(u.scanned)}/{len(u.subjects)}", last, str(u.open_findings),
+        table.add_row(escape(shown(u.unit_id)), escape(shown(u.name)), state, f"{len(u.scanned)}/{len(u.subjects)}", last,
+                      str(u.open_findings),
                       str(u.vetoes), str(left))
     console.print(table)
     if not qs.units:

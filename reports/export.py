@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
+
+from core.sanitize import json_text, shown
 
 # a spreadsheet cell starting with one of these is a formula (OWASP "CSV injection"); findings
 # quote crawled text (column names, URLs, anchors), so such a cell is written as plain text
@@ -13,15 +14,21 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> Any:
+    """A spreadsheet cell: crawled text with its control characters shown escaped (openpyxl
+    refuses most of them, a terminal obeys them), never a formula."""
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        value = json_text(value)
+    if not isinstance(value, str):
+        return value
+    value = shown(value)
+    if value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
 def to_json(rows: list[dict[str, Any]]) -> str:
-    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    """Lossless: every character of the crawled text comes back when the JSON is read."""
+    return json_text(rows, indent=2) + "\n"
 
 
 def to_csv(rows: list[dict[str, Any]], fields: list[str]) -> str:
