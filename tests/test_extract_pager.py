@@ -146,3 +146,37 @@ def test_pager_tokens_and_excluded_regions():
     assert _pager('<div class="pagelist"><a href="index_1.html">2</a></div>').kind is None
     assert _pager('<div class="footer"><a href="n.html">下一页</a></div>').kind is None
     assert _pager("<p>no pager</p>") == PagerResult()
+
+
+# --- generic pagers: counts, last links, script calls, select options -------------------------
+
+
+def test_total_pages_text_and_last_link_declare_every_page_0_based():
+    # nmpa: 首页 1 2 3 下一页 末页, 共1,227页; page 2 is index_1.html
+    body = ('<div class="pagination"><a href="index.html">首页</a><a href="index_1.html">2</a><a href="index_2.html">3</a>'
+            '<a href="index_1.html">下一页</a><a href="index_1226.html">末页</a><span>共24,539条</span><span>共1,227页</span></div>')
+    p = _pager(body)
+    assert p.count == 1227 and len(p.urls) == 1226
+    assert _names(p)[:2] == ["index_1.html", "index_2.html"] and _names(p)[-1] == "index_1226.html"
+
+
+def test_total_pages_with_only_a_next_link_1_based():
+    p = _pager('<div class="fy"><a href="list_2.shtml">下一页</a> 共5页</div>', COL + "list.shtml")
+    assert _names(p) == ["list_2.shtml", "list_3.shtml", "list_4.shtml", "list_5.shtml"]
+
+
+def test_javascript_page_calls_through_the_pages_own_url_function_reverse_numbered():
+    # the script builds page URLs; page 2 carries the highest number (reverse numbering)
+    body = ("<script>function goPage(p){ window.location.href = 'list_' + p + '.html'; }</script>"
+            '<div class="page"><a href="javascript:goPage(9)">下一页</a><a href="javascript:goPage(1)">尾页</a>'
+            "<span>共10页</span></div>")
+    p = _pager(body, COL + "list.html")
+    assert _names(p) == [f"list_{n}.html" for n in range(9, 0, -1)]
+
+
+def test_javascript_calls_carrying_page_urls_and_select_options():
+    body = ("<div class=\"pages\"><a href=\"javascript:;\" onclick=\"turnPage('index_2.aspx')\">下一页</a></div>"
+            '<select class="page-select" onchange="location=this.value"><option value="index.aspx">1</option>'
+            '<option value="index_2.aspx">2</option><option value="index_3.aspx">3</option></select>')
+    p = _pager(body, COL + "index.aspx")
+    assert _names(p) == ["index_2.aspx", "index_3.aspx"]

@@ -162,12 +162,25 @@ def _nonnumeric(args: list[Any], i: int) -> str | None:
     return v if isinstance(v, str) and not v.strip().isdigit() else None
 
 
+NEXT_WORDS = ("下一页", "下页", "后页", "next")
+LAST_WORDS = ("尾页", "末页", "最后一页", "last")
+_TOTAL_PAGES = re.compile(r"共\s*[:：]?\s*(\d[\d,]*)\s*页|\d+\s*/\s*(\d+)\s*页|页次\s*[:：]?\s*\d+\s*/\s*(\d+)")
+_JS_CALL = re.compile(r"^\s*(?:javascript:\s*)?([A-Za-z_$][\w$.]*)\s*\((.*)\)\s*;?\s*(?:return\s+false;?)?\s*$", re.S)
+_DIGITS = re.compile(r"\d+")
+_MAX_PAGES = 100_000
+
+
 def _is_next_text(text: str) -> bool:
     t = text.strip(" []【】()（）").casefold()
     if t in NEXT_TEXTS:
         return True
     stripped = t.rstrip(" >»›").lstrip(" <«‹")
     return stripped in NEXT_TEXTS and stripped not in (">", "»")
+
+
+def _is_last_text(text: str) -> bool:
+    t = text.strip(" []【】()（）<>»«›‹").casefold()
+    return t in LAST_WORDS
 
 
 def _in_pager(a: Any) -> bool:
@@ -181,7 +194,83 @@ def _in_pager(a: Any) -> bool:
     return False
 
 
-def _link_pager(sel: Selector, page_url: str) -> PagerResult | None:
+@dataclass
+class _PageFn:
+    """A page function a pager script defines: page n -> prefix + (n + delta) + suffix."""
+
+    prefix: str
+    delta: int
+    suffix: str
+
+    def url(self, n: int) -> str:
+        return f"{self.prefix}{n + self.delta}{self.suffix}"
+
+
+_FN_DEF = re.compile(r"function\s+([A-Za-z_$][\w$]*)\s*\(\s*([A-Za-z_$][\w$]*)[^)]*\)\s*\{", re.S)
+
+
+def _page_functions(texts: list[str]) -> dict[str, _PageFn]:
+    """Functions of the page's scripts that build a page URL from their first argument by string
+    concatenation ('index_' + (p - 1) + '.html'): evaluated here instead of run."""
+    out: dict[str, _PageFn] = {}
+    for js in texts:
+        for m in _FN_DEF.finditer(js):
+            name, arg = m.group(1), re.escape(m.group(2))
+            body = js[m.end():m.end() + 800]
+            rx = re.compile(r"([\"'])([^\"'\n]*)\1\s*\+\s*\(?\s*" + arg
+                            + r"\s*(?:([-+])\s*(\d+))?\s*\)?\s*(?:\+\s*([\"'])([^\"'\n]*)\5)?")
+            found = rx.search(body)
+            if found is None:
+                continue
+            delta = int(found.group(4) or 0) * (-1 if found.group(3) == "-" else 1)
+            out[name] = _PageFn(found.group(2), delta, found.group(6) or "")
+    return out
+
+
+def _js_target(code: str, functions: dict[str, _PageFn]) -> tuple[str | None, int | None]:
+    """What a javascript: pager call asks for: (a page URL it carries, or None; a page number)."""
+    m = _JS_CALL.match(code)
+    if m is None:
+        return None, None
+    name = m.group(1).rsplit(".", 1)[-1]
+    args = _split_args(m.group(2) + ")", 0) or []
+    first = args[0] if args else (None, "")
+    literal, raw = first
+    if literal is not None and not raw and not literal.strip().isdigit() and "." in literal:
+        return literal.strip(), None  # goPage('list_3.html')
+    number = literal.strip() if literal is not None else raw
+    if not re.fullmatch(r"\d{1,6}", number or ""):
+        return None, None
+    n = int(number)
+    fn = functions.get(name)
+    return (fn.url(n) if fn is not None else None), n
+
+
+def _template(url: str) -> tuple[str, int] | None:
+    """The URL with its last number as a slot: ("…/index_{}.html", 3)."""
+    found = list(_DIGITS.finditer(url))
+    if not found:
+        return None
+    m = found[-1]
+    return url[:m.start()] + "{}" + url[m.end():], int(m.group())
+
+
+def _total_pages(root: Any) -> int | None:
+    text = collapse(" ".join(t for t in root.itertext() if t and "页" in t)) if root is not None else ""
+    for m in _TOTAL_PAGES.finditer(text):
+        value = next(g for g in m.groups() if g)
+        n = int(value.replace(",", ""))
+        if 0 < n < _MAX_PAGES:
+            return n
+    return None
+
+
+def _link_pager(sel: Selector, page_url: str, texts: list[str] | None = None) -> PagerResult | None:
+    """Pagers written as links, form controls or script calls: numbered links in a pager element,
+    下一页/下页/后页 and 尾页/末页 links anywhere, `javascript:` calls carrying a page URL or a
+    page number (through the URL-building function the page's script defines), `<select>`
+    options of page URLs, and 共N页 texts. The page URLs the pager declares are inferred from the
+    ones it shows (0-based, 1-based or reverse numbering) and walked up to the declared count."""
     root = sel.root
     if not isinstance(getattr(root, "tag", None), str):
         return None
@@ -191,19 +280,105 @@ def _link_pager(sel: Selector, page_url: str) -> PagerResult | None:
         here = canonical(page_url)
     except ValueError:
         here = page_url
+    functions = _page_functions(texts or [])
     urls: list[str] = []
+    next_urls: list[str] = []
+    last_urls: list[str] = []
+
+    def add(url: str | None, text: str) -> None:
+        if not url or url == here:
+            return
+        if url not in urls:
+            urls.append(url)
+        if _is_next_text(text):
+            next_urls.append(url)
+        elif _is_last_text(text):
+            last_urls.append(url)
+
     for a in root.iter("a"):
         text = collapse("".join(a.itertext()))
         if not text or len(text) > 12:
             continue
-        if not (_is_next_text(text) or (text.strip("[]【】 ").isdigit() and _in_pager(a))):
+        is_word = _is_next_text(text) or _is_last_text(text)
+        if not (is_word or (text.strip("[]【】 ").isdigit() and _in_pager(a))):
             continue
         if regions.of(a) in (FOOTER, HEADER, NAV):
             continue
-        url = resolver(a.get("href"))
-        if url and url != here and url not in urls:
-            urls.append(url)
-    return PagerResult("links", urls, False, None) if urls else None
+        href = (a.get("href") or "").strip()
+        code = href if href.lower().startswith("javascript:") else (a.get("onclick") or "")
+        if code and (href.lower().startswith("javascript:") or href in ("", "#")):
+            target, _n = _js_target(code, functions)
+            add(resolver(target) if target else None, text)
+        else:
+            add(resolver(href), text)
+    for select in root.iter("select"):
+        if not _in_pager(select) and "page" not in (select.get("onchange") or "").lower():
+            continue
+        for opt in select.iter("option"):
+            value = (opt.get("value") or "").strip()
+            if value and not value.isdigit():
+                add(resolver(value), collapse("".join(opt.itertext())))
+    if not urls:
+        return None
+    total = _total_pages(root)
+    inferred = _infer(urls, here, next_urls, last_urls, total) or []
+    seen = set(inferred)
+    result = inferred + [u for u in urls if u not in seen]
+    return PagerResult("links", result, False, total)
+
+
+def _infer(urls: list[str], here: str, next_urls: list[str], last_urls: list[str],
+           total: int | None) -> list[str] | None:
+    """All page URLs of the list from the ones shown: the template most shown links share, its
+    numbering read from the next page's number (0-based: 1, 1-based: 2, reverse: the highest)
+    and from the last page's; the count from 共N页 or the last page."""
+    groups: dict[str, dict[int, str]] = {}
+    for u in urls:
+        t = _template(u)
+        if t is not None:
+            groups.setdefault(t[0], {})[t[1]] = u
+    if not groups:
+        return None
+    here_t = _template(here)
+    # the current page's own pattern first, else the one most shown links follow
+    tpl, members = max(groups.items(), key=lambda kv: (here_t is not None and kv[0] == here_t[0], len(kv[1])))
+    here_n = here_t[1] if here_t is not None and here_t[0] == tpl else None
+    nxt = next((_template(u) for u in next_urls if (_template(u) or ("", 0))[0] == tpl), None)
+    last = next((_template(u) for u in last_urls if (_template(u) or ("", 0))[0] == tpl), None)
+    nums = set(members)
+    if here_n is not None:
+        nums.add(here_n)
+    lo, hi = min(nums), max(nums)
+    if nxt is not None and here_n is None and total:
+        step = nxt[1]
+        if last is not None and last[1] < step:  # reverse: page 2 has the highest number
+            numbers = range(step, step - (total - 1), -1)
+        else:
+            numbers = range(step, step + total - 1)
+    elif last is not None and (total or here_n is not None):
+        if last[1] < lo:
+            numbers = range(last[1], hi + 1)
+        elif total and last[1] >= total - 1:
+            numbers = range(max(last[1] - total + 1, 0), last[1] + 1)
+        else:
+            numbers = range(lo, last[1] + 1)
+    elif total and here_n is None and lo in (1, 2):
+        numbers = range(lo, lo + total - 1)
+    else:
+        numbers = range(lo, hi + 1)
+    if len(numbers) > _MAX_PAGES:
+        numbers = numbers[:_MAX_PAGES]
+    out = []
+    for n in numbers:
+        if n == here_n:
+            continue
+        try:
+            u = canonical(tpl.format(n))
+        except ValueError:
+            continue
+        if u != here:
+            out.append(u)
+    return out or None
 
 
 def find_pager(sel: Selector | None, page_url: str, html_text: str = "") -> PagerResult:
@@ -213,5 +388,5 @@ def find_pager(sel: Selector | None, page_url: str, html_text: str = "") -> Page
     found = _script_pager(_script_texts(sel, html_text), page_url)
     if found is not None:
         return found
-    found = _link_pager(sel, page_url) if sel is not None else None
+    found = _link_pager(sel, page_url, _script_texts(sel, html_text)) if sel is not None else None
     return found if found is not None else PagerResult()
