@@ -150,3 +150,13 @@ class Ipv6Record:
     status: int | None = None
     ok: bool = False
     error: str | None = None
+
+
+@dataclass
+class ItemBatch:
+    """The items one callback yielded, carried through Scrapy's item machinery (middlewares, the
+    pipeline, the item_scraped signal, the log) once instead of once each: a page yields ~20 links
+    and list entries, and per-item overhead was the largest cost of a crawl. Built by
+    crawler.middlewares.batch_items; the database pipeline unpacks it."""
+
+    items: list[Any] = field(default_factory=list)

@@ -19,6 +19,7 @@ from core.items import (
     ColumnItemRecord,
     ColumnRecord,
     Ipv6Record,
+    ItemBatch,
     LinkItem,
     LinkResultItem,
     PageItem,
@@ -67,7 +68,7 @@ TARGETS = (PAGES, LINKS, LINK_RESULTS, COLUMNS, COLUMN_ITEMS, POSTS, SCREENSHOTS
 SITE_SCAN_FINISHED = ("completed", "incomplete", "failed")
 
 ITEM_TYPES = (PageItem, LinkItem, LinkResultItem, ColumnRecord, ColumnItemRecord, PostItem, SiteScanItem,
-              ScreenshotItem, Ipv6Record)
+              ScreenshotItem, Ipv6Record, ItemBatch)
 
 
 class RunNotRunning(RuntimeError):
@@ -83,6 +84,12 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _fields(item: Any) -> dict[str, Any]:
+    # a shallow copy: dataclasses.asdict deep-copies every nested dict and list, and items are not
+    # changed after they are yielded
+    return dict(item.__dict__)
+
+
 def to_row(item: Any, run_id: int) -> tuple[Target, dict[str, Any]] | None:
     """The table and row of a crawl item; None for SiteScanItem and foreign items."""
     found = _to_row(item, run_id)
@@ -91,35 +98,35 @@ def to_row(item: Any, run_id: int) -> tuple[Target, dict[str, Any]] | None:
 
 def _to_row(item: Any, run_id: int) -> tuple[Target, dict[str, Any]] | None:
     if isinstance(item, PageItem):
-        row = dataclasses.asdict(item)
+        row = _fields(item)
         row.update(run_id=run_id, url_hash=url_hash(item.url), fetched_at=utcnow())
         return PAGES, row
     if isinstance(item, LinkItem):
-        row = dataclasses.asdict(item)
+        row = _fields(item)
         row.update(run_id=run_id, source_hash=url_hash(item.source_url), target_hash=url_hash(item.target_url))
         return LINKS, row
     if isinstance(item, LinkResultItem):
-        row = dataclasses.asdict(item)
+        row = _fields(item)
         row.update(run_id=run_id, url_hash=url_hash(item.url), checked_at=utcnow())
         return LINK_RESULTS, row
     if isinstance(item, ColumnRecord):
-        row = dataclasses.asdict(item)
+        row = _fields(item)
         row.update(run_id=run_id, url_hash=url_hash(item.url))
         return COLUMNS, row
     if isinstance(item, ColumnItemRecord):
-        row = dataclasses.asdict(item)
+        row = _fields(item)
         row.update(run_id=run_id, column_hash=url_hash(item.column_url), url_hash=url_hash(item.url))
         return COLUMN_ITEMS, row
     if isinstance(item, PostItem):
-        row = dataclasses.asdict(item)
+        row = _fields(item)
         row.update(run_id=run_id)
         return POSTS, row
     if isinstance(item, ScreenshotItem):
-        row = dataclasses.asdict(item)
+        row = _fields(item)
         row.update(run_id=run_id, url_hash=url_hash(item.url), size=len(item.png), taken_at=utcnow())
         return SCREENSHOTS, row
     if isinstance(item, Ipv6Record):
-        row = dataclasses.asdict(item)
+        row = _fields(item)
         row.update(run_id=run_id, checked_at=utcnow())
         return IPV6_CHECKS, row
     return None
@@ -138,7 +145,13 @@ class Batch:
         return self.items
 
     def add(self, item: Any) -> bool:
-        """Buffer a crawl item; False (and nothing buffered) for an item of another kind."""
+        """Buffer a crawl item (or each item of an ItemBatch); False (and nothing buffered) for an
+        item of another kind."""
+        if isinstance(item, ItemBatch):
+            found_any = False
+            for part in item.items:
+                found_any = self.add(part) or found_any
+            return found_any
         if isinstance(item, SiteScanItem):
             self.site_scans.append(item)
             self.items += 1
