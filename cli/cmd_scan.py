@@ -15,7 +15,7 @@ from rich.table import Table
 from core import exitcodes
 from core.sanitize import shown
 from core.yamlconf import ConfigError
-from scan.runner import ScanBusyError, ScanError, ScanResult, run_scan
+from scan.runner import ScanBusyError, ScanError, ScanFailedError, ScanResult, run_scan
 
 console = Console()
 err_console = Console(stderr=True)
@@ -96,6 +96,9 @@ def scan(
     except ScanBusyError as exc:
         say_error("[yellow]busy:[/]", exc)
         raise typer.Exit(exitcodes.BUSY) from None
+    except ScanFailedError as exc:
+        say_error("[red]scan error:[/]", exc)
+        raise typer.Exit(exitcodes.FAILED) from None
     except ScanError as exc:
         say_error("[red]scan error:[/]", exc)
         raise typer.Exit(exitcodes.USAGE) from None

@@ -7,6 +7,7 @@ field. Thresholds and points of the indicators live in config/indicators.yaml (s
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -248,12 +249,32 @@ class DisclosureRule(Strict):
     slugs: list[str] = []
 
 
+class ConsultationRule(Strict):
+    """政务咨询类 channels and columns (互动回应差): a name containing one of `names` and none of
+    `exclude` (the indicator leaves out 在线访谈、调查征集、网上信访、纪检举报)."""
+
+    names: list[str] = []
+    exclude: list[str] = []
+
+    def matches(self, name: str) -> bool:
+        name = "".join(name.split())
+        return any(_contains(name, n) for n in self.names) and not any(x in name for x in self.exclude)
+
+
+def _contains(name: str, word: str) -> bool:
+    """`word` in `name`; a number (12345) only as a whole number, not inside 陕ICP备05012345号."""
+    if not word.isdigit():
+        return word in name
+    return re.search(rf"(?<!\d){word}(?!\d)", name) is not None
+
+
 class ColumnRules(Strict):
     categories: list[CategoryRule]
     disclosure_hub: list[str]  # names of the 政府信息公开 section's entry (信息公开, 政府信息公开, 政务公开)
     disclosure_sections: list[DisclosureRule]
     placeholders: list[str]  # texts that mean "this column has nothing" (暂无信息, 暂无数据, ...)
     nav_exclude: list[str] = []  # nav texts that are never columns (首页, 网站地图, 无障碍, ...)
+    consultation: ConsultationRule = ConsultationRule()
 
     def classify(self, name: str) -> str:
         name = "".join(name.split())

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DB_FILE = "govinspect.db"
@@ -36,12 +38,60 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+class DatabaseGoneError(SQLAlchemyError):
+    """The SQLite database file was deleted or replaced while in use: what is written now would be
+    lost with the unlinked file, so nothing more is written."""
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for another database or an in-memory one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:" \
+            or parsed.database.startswith("file:"):
+        return None
+    return Path(os.path.abspath(parsed.database))
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _guard_sqlite_file(engine: Engine, path: Path) -> None:
+    """A SQLite connection keeps writing into a file that was deleted under it (the inode lives
+    on) and reports success. So: once this engine has a database file, every new connection opens
+    that file only if it is there (never creates an empty one in its place), and every transaction
+    first checks it is still the same file."""
+    known: dict[str, tuple[int, int] | None] = {"id": _identity(path)}
+
+    @event.listens_for(engine, "do_connect")
+    def _open_existing_only(dialect, conn_rec, cargs, cparams):  # type: ignore[no-untyped-def]
+        if known["id"] is not None:
+            cargs[:] = [path.as_uri() + "?mode=rw"]
+            cparams["uri"] = True
+
+    @event.listens_for(engine, "connect")
+    def _remember(dbapi_conn, conn_rec):  # type: ignore[no-untyped-def]
+        if known["id"] is None:
+            known["id"] = _identity(path)
+
+    @event.listens_for(engine, "begin")
+    def _still_there(conn):  # type: ignore[no-untyped-def]
+        if known["id"] is not None and _identity(path) != known["id"]:
+            raise DatabaseGoneError(f"the database file {path} was deleted or replaced while in use")
+
+
 def make_engine(url: str | None = None) -> Engine:
     """Any SQLAlchemy URL works; query parameters reach the driver (e.g. PostgreSQL
     `?options=-csearch_path%3Dmyschema` to work inside one schema)."""
     url = resolve_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json_dumps)
+        if (path := sqlite_path(url)) is not None:
+            _guard_sqlite_file(engine, path)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]

@@ -449,7 +449,8 @@ class DynamicSite(SampleSite):
             blocks.append(f'<div class="index-box"><div class="index-tit">{page.a(col.path, col.name)}</div>'
                           f'<ul class="news-list">{"".join(lis)}</ul></div>')
         links = self.other_sites(page)
-        main = f'<div class="index-main w1200">\n{chr(10).join(blocks)}\n<div class="yqlj"><ul>{links}</ul></div>\n</div>'
+        hd = f'<div class="hdjl">{self.city_mailbox(page)}</div>'  # letters go to the city's 市长信箱
+        main = f'<div class="index-main w1200">\n{chr(10).join(blocks)}\n{hd}\n<div class="yqlj"><ul>{links}</ul></div>\n</div>'
         s.write_page(page, self.shell(page, self.NAME, main))
 
     def static(self) -> None:

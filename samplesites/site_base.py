@@ -16,6 +16,10 @@ from samplesites.builder import Article, Column, Meta, Page, SiteBuild
 from samplesites.context import GenContext
 from samplesites.templates import dir_of
 
+# the city portal and its letter box page (samplesites/sites/akzf.py)
+CITY_SITE_ID = "akzf-www"
+CITY_MAILBOX = "/zmhd/szxx/"
+
 
 class SampleSite(ABC):
     SITE_ID = ""
@@ -109,6 +113,11 @@ class SampleSite(ABC):
         html, values = table(art.meta)
         self.s.detail_meta(page, values)
         return html
+
+    def city_mailbox(self, page: Page, text: str = "市长信箱") -> str:
+        """A link to the city portal's 市长信箱, where a department site sends citizens' letters (a
+        consultation channel on the city's platform)."""
+        return page.a(self.ctx.base_urls[CITY_SITE_ID] + CITY_MAILBOX.lstrip("/"), text, target="_blank")
 
     def other_sites(self, page: Page) -> str:
         """<li> links to the other sample sites (部门网站 / 友情链接 on the homepage)."""

@@ -27,6 +27,10 @@ class ScanError(Exception):
     """The scan as a whole could not run or did not complete; str() says why in one line."""
 
 
+class ScanFailedError(ScanError):
+    """The scan started and then failed as a whole (its database went away): no verdicts."""
+
+
 class ScanBusyError(ScanError):
     """Every selected site is being scanned by another live run; nothing was started."""
 
@@ -143,7 +147,10 @@ def run_scan(
         raise ScanError(f"{config_path} lists no site or account to scan")
     as_of = as_of or local_today(registry.crawl.timezone)
     url = resolve_url(db_url)
-    upgrade(url)
+    try:
+        upgrade(url)
+    except SQLAlchemyError as exc:
+        raise ScanError(f"the database could not be opened or migrated ({_first_line(exc)})") from None
     engine = make_engine(url)
     try:
         with session_scope(engine) as session:
@@ -157,6 +164,9 @@ def run_scan(
     except runs.SiteBusyError as exc:
         engine.dispose()
         raise ScanBusyError(f"{exc}; not started (one scan of a site at a time)") from None
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise ScanError(f"the database failed before the crawl started ({_first_line(exc)})") from None
     if skipped_busy:
         log.warning("run %s: skipping %s, being scanned by another run", run_id,
                     ", ".join(f"{sid} (run {rid})" for sid, rid in sorted(skipped_busy.items())))
@@ -165,7 +175,8 @@ def run_scan(
 
     settings = crawl_settings(registry, db_url=url, run_id=run_id, log_file=log_file, progress=progress,
                               site_ids=sites)
-    process = CrawlerProcess(settings, install_root_handler=not progress or bool(log_file))
+    settings.set("LOG_INSTALL_ROOT_HANDLER", not progress or bool(log_file))
+    process = CrawlerProcess(settings)
     site_crawler = account_crawler = None
     if sites:
         site_crawler = process.create_crawler(SiteSpider)
@@ -218,19 +229,40 @@ def run_scan(
                 sites_error=failed.get("sites"), accounts_error=failed.get("accounts"))
     except SQLAlchemyError as exc:
         engine.dispose()
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ScanError(f"the database failed while recording the end of run {run_id} ({first}); what was "
-                        f"committed before stays, and the run is marked incomplete when the next scan starts"
-                        + (f"; the crawl itself: {error}" if error else "")) from None
+        raise _database_gone(exc, url, run_id, "recording the end of", error) from None
     result = ScanResult(run_id=run_id, status=status, site_stats=site_stats, error=error,
                         account_results=account_results, skipped_busy=skipped_busy)
     if run_checks and status != "failed":
         from checks.engine import check_and_score
 
-        with session_scope(engine) as session:
-            result.check_summary = check_and_score(session, run_id, registry)
+        try:
+            with session_scope(engine) as session:
+                result.check_summary = check_and_score(session, run_id, registry)
+        except SQLAlchemyError as exc:
+            raise _database_gone(exc, url, run_id, "checking", None) from None
+        finally:
+            engine.dispose()
     engine.dispose()
     return result
+
+
+def _first_line(exc: BaseException) -> str:
+    # SQLAlchemy appends the SQL and a help link; the driver's first line says what happened
+    inner = getattr(exc, "orig", None) or exc
+    return (str(inner).strip().splitlines() or [type(inner).__name__])[0]
+
+
+def _database_gone(exc: SQLAlchemyError, url: str, run_id: int, doing: str, crawl_error: str | None) -> ScanFailedError:
+    """One line for a database that failed or vanished after the crawl: the scan is failed."""
+    from db.session import DatabaseGoneError, sqlite_path
+
+    path = sqlite_path(url)
+    if isinstance(exc, DatabaseGoneError) or (path is not None and not path.exists()):
+        kept = f"the database file {path} is gone, and nothing of this run with it"
+    else:
+        kept = "what was committed before stays, and the run is marked incomplete when the next scan starts"
+    return ScanFailedError(f"the database failed while {doing} run {run_id} ({_first_line(exc)}); {kept}"
+                     + (f"; the crawl itself: {crawl_error}" if crawl_error else ""))
 
 
 def run_outcome(problems: dict[str, list[str]], network_down: str | None) -> tuple[str, str | None, dict[str, str]]:

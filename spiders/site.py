@@ -33,6 +33,7 @@ from spiders.extract.pager import PagerResult, find_pager
 from spiders.extract.text import page_title, script_writes, visible_text
 from spiders.extract.urls import NON_PAGE_EXTS, extension, is_article_like, is_attachment, is_detail_target
 from spiders.homepage import homepage_entries
+from spiders.interaction import InteractionPages
 from spiders.linkcheck import Hop, check_step, failure_result, is_redirect
 from spiders.outbound import OutboundPages
 from spiders.state import ColumnState, SiteState
@@ -43,7 +44,7 @@ NOT_ASSESSED_CHALLENGE = "not_assessed:challenge"
 # Request priorities: structure first (homepage, columns, their pages), then details, then checks.
 PRIO = {"home": 100, "column": 60, "list": 50, "script": 40, "detail": 20, "other": 10, "check": 0}
 
-class SiteSpider(DynamicLists, OutboundPages, scrapy.Spider):
+class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
     name = "site"
 
     def __init__(
@@ -297,6 +298,8 @@ class SiteSpider(DynamicLists, OutboundPages, scrapy.Spider):
             page_meta["links_truncated"] = {"found": found, "kept": cap}
             state.links_dropped += found - cap
         hidden = self.hidden_links(sel, response, links)  # 暗链 (spiders/outbound.py)
+        # 政务咨询 channels and messages, 办事指南 elements (spiders/interaction.py)
+        yield from self.interaction_hook(state, response, kind, depth, url, column_url, links, page_meta)
         html_text = response.text
         item = PageItem(
             site_id=state.id,

@@ -8,6 +8,7 @@ as a database host going down would look to the crawler. The test itself reads P
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
@@ -192,3 +193,97 @@ def test_a_connection_dropped_mid_batch_is_replaced_once(pg_url: str, drops: int
         assert ok and p.failed is None and pages == 20
     else:
         assert not ok and p.failed and pages == 0
+
+
+def _wait_for_pages(count: Any, proc: subprocess.Popen[str]) -> None:
+    _wait_for(lambda: (count() or 0) >= 5, 60, "the first committed pages", proc)
+
+
+def _one_error_line(err: str) -> str:
+    """With the crawl log in a file, the command's stderr is the one line saying what happened."""
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, err[-3000:]
+    return lines[0]
+
+
+def test_sqlite_file_deleted_mid_scan_fails_it_with_one_line(tmp_path: Any) -> None:
+    import sqlite3
+    from pathlib import Path
+
+    db = tmp_path / "gone.db"
+
+    def pages() -> int:
+        try:
+            with contextlib.closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)) as conn:
+                return int(conn.execute("SELECT count(*) FROM pages").fetchone()[0])
+        except sqlite3.Error:
+            return 0
+
+    held = threading.Event()
+    with _slow_site("127.0.6.33", delay=0.02, n_pages=100, held=held) as site:
+        registry = write_registry(tmp_path / "sites.yaml", [site_entry("slow", site.url("/"))], retry_times=0,
+                                  download_timeout=60)
+        proc = _popen_scan(*scan_cmd(registry, str(db), "--log-file", str(tmp_path / "scan.log")))
+        try:
+            _wait_for_pages(pages, proc)
+            for suffix in ("", "-wal", "-shm"):  # what `rm govinspect.db*` does while the scan runs
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            held.set()
+            out, err = proc.communicate(timeout=120)
+        finally:
+            held.set()
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == 1, out[-2000:] + err[-3000:]
+    line = _one_error_line(err)
+    assert line.startswith("scan error:") and "is gone" in line and str(db) in line, line
+    assert "completed" not in out
+    # nothing put an empty database where the deleted one was
+    assert not db.exists() and not Path(f"{db}-wal").exists()
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_terminated_mid_scan_fail_it_with_one_line(tmp_path: Any) -> None:
+    """pg_terminate_backend on every connection of the scan, and no new one let in (the server
+    refusing its role): the same one line and non-zero exit as a deleted SQLite file."""
+    direct, cleanup = fresh_pg_schema("dbkill")
+    schema = make_url(direct).query["application_name"]
+    role = f"{schema}_r"
+    admin = make_url(PG_SERVER_URL)
+
+    def admin_sql(sql: str, *params: Any) -> Any:
+        import psycopg
+
+        with psycopg.connect(host=admin.host, port=admin.port, user=admin.username, dbname=admin.database,
+                             autocommit=True) as c:
+            return c.execute(sql, params).fetchall() if sql.lstrip().upper().startswith("SELECT") else \
+                c.execute(sql, params)
+
+    admin_sql(f'CREATE ROLE "{role}" LOGIN')
+    admin_sql(f'ALTER SCHEMA "{schema}" OWNER TO "{role}"')
+    as_role = make_url(direct).set(username=role).render_as_string(hide_password=False)
+    try:
+        upgrade(as_role)
+        held = threading.Event()
+        with _slow_site("127.0.6.34", delay=0.02, n_pages=100, held=held) as site:
+            registry = write_registry(tmp_path / "sites.yaml", [site_entry("slow", site.url("/"))], retry_times=0,
+                                      download_timeout=60)
+            proc = _popen_scan(*scan_cmd(registry, as_role, "--log-file", str(tmp_path / "scan.log")))
+            try:
+                _wait_for_pages(lambda: _count(direct, "SELECT count(*) FROM pages"), proc)
+                admin_sql(f'ALTER ROLE "{role}" CONNECTION LIMIT 0')
+                killed = admin_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", role)
+                assert killed and all(ok for (ok,) in killed)
+                held.set()
+                out, err = proc.communicate(timeout=120)
+            finally:
+                held.set()
+                if proc.poll() is None:
+                    proc.kill()
+        assert proc.returncode == 1, out[-2000:] + err[-3000:]
+        line = _one_error_line(err)
+        assert line.startswith("scan error:") and "database failed" in line, line
+        assert _count(direct, "SELECT count(*) FROM findings") == 0
+    finally:
+        cleanup()
+        admin_sql(f'DROP ROLE IF EXISTS "{role}"')

@@ -366,6 +366,9 @@ def test_planted_defects_hold_for_any_as_of(tmp_path: Path, as_of: dt.date) -> N
         "column_empty": {"akzf-www", "akjyj", "zyx-www", "plx-www"}, "link_broken": {"akzf-www", "hbq-www", "akjyj"},
         "disclosure_missing": {"akjyj"}, "footer_missing": {"akwjw"}, "privacy_leak": {"akzf-www", "hbq-www"},
         "serious_error": {"akjyj"},
+        # 互动回应 and 办事指南 (samplesites/interaction.py)
+        "interaction_channel_missing": {"akjyj"}, "interaction_unanswered": {"hbq-www"}, "reply_slow": {"hbq-www"},
+        "interaction_stale": {"akwjw"}, "service_guide_incomplete": {"hbq-www"},
     }
     # the near misses stay near: a 13-day news column and a pinned old item on a fresh column
     ages = {}

@@ -104,6 +104,8 @@ class Akjyj(SampleSite):
             "请勿通过局长信箱反映依法应当通过诉讼、仲裁、行政复议等法定途径解决的事项。"])
         bgxz = Column(col_path(2381), "表格下载", "service", "list", placeholder="暂无数据")
         self.cols = {c.path: c for c in (jyyw, tzgg, xxdt, zcfg, rsxx, gk, zn, zd, fd, jgzn, czyjs, jzxx, bgxz)}
+        # planted: the 局长信箱 page promises answers but offers no form and no way to write (互动回应差 1)
+        self.ctx.book.finding(SITE_ID, "interaction_channel_missing", self.s.home)
         self.plant(jyyw, tzgg, zcfg, bgxz)
 
     def page_paths(self, col: Column) -> list[str]:

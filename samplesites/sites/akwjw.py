@@ -13,6 +13,7 @@ from samplesites import assets
 from samplesites import content as C
 from samplesites.builder import Article, Column, Meta, Page, SiteBuild, esc
 from samplesites.context import GenContext
+from samplesites.interaction import qa_fields, qa_replies
 from samplesites.site_base import SampleSite
 from samplesites.templates import (
     SiteInfo,
@@ -63,10 +64,13 @@ class Akwjw(SampleSite):
         self.articles(jkkp, 12, 33, (5, 15), lambda d: w.unique(lambda: w.pick([
             f"{w.pick(C.HEALTH_TOPICS)}知识问答", f"科学防控{w.pick(C.HEALTH_TOPICS)}", f"{w.pick(C.HEALTH_TOPICS)}小知识"])))
         zxzx = Column("/zxzx/", "在线咨询", "interaction", "list", per_page=15)
-        self.articles(zxzx, 8, 35, (5, 20), lambda d: w.unique(lambda: w.pick([
+        self.articles(zxzx, 8, 35, (12, 30), lambda d: w.unique(lambda: w.pick([
             "关于城乡居民医保报销比例的咨询", "关于出生医学证明办理的咨询", "关于家庭医生签约服务的咨询",
             "关于护士执业注册的咨询", "关于疫苗接种预约的咨询", "关于医师资格考试报名的咨询",
             "关于无偿献血相关政策的咨询", "关于职业健康检查机构的咨询", "关于母婴设施建设的咨询"])))
+        # planted: the questions of the past 75 days wait (待回复), so the newest reply is older than 2 months
+        self.qa = qa_replies(zxzx, self.ctx.as_of, 75, NAME)
+        self.ctx.book.finding(SITE_ID, "interaction_stale", self.s.url(zxzx.path))
         zn = Column("/xxgk/xxgkzn/", "政府信息公开指南", "service", "page", section="guide", text=[
             "为方便公民、法人和其他组织获取本机关政府信息，根据《中华人民共和国政府信息公开条例》编制本指南。"])
         zd = Column("/xxgk/xxgkzd/", "政府信息公开制度", "disclosure", "list", section="rules")
@@ -143,13 +147,16 @@ class Akwjw(SampleSite):
         s = self.s
         page = Page(s, col.page_paths[index], "column" if index == 0 else "list")
         lis = "\n".join(f'<li><span class="date">{a.date.isoformat()}</span>'
-                        f'{page.a("./" + a.path[len(col.path):], a.title, title=a.title)}</li>' for a in chunk)
+                        f'{page.a("./" + a.path[len(col.path):], a.title, title=a.title)}{self.qa_state(a)}</li>'
+                        for a in chunk)
+        # questions are asked on the city's 市长信箱
+        tools = f'<div class="zx-tools">{self.city_mailbox(page, "我要咨询")}</div>\n' if col.path == "/zxzx/" else ""
         hrefs = ["./"] + [p.rsplit("/", 1)[-1] for p in col.page_paths[1:]]
         main = f"""<main class="container">
 {self.aside(page, col)}
 <section class="content">
 <h2 class="col-title">{esc(col.name)}</h2>
-<ul class="news-list">
+{tools}<ul class="news-list">
 {lis}
 </ul>
 {link_pager(page, col, index, hrefs, cls="pagination", first_last=False)}
@@ -157,11 +164,15 @@ class Akwjw(SampleSite):
 </main>"""
         self.write_column(page, col, f"{col.name} - {NAME}", main)
 
+    def qa_state(self, art: Article) -> str:
+        return f'<span class="zt">状态：{self.qa[art.path].status}</span>' if art.path in self.qa else ""
+
     def detail(self, col: Column, art: Article) -> None:
         s = self.s
         page = Page(s, art.path, "detail")
         meta_html = self.meta_table(page, art, meta_plain)
-        paras = "".join(f"<p>{esc(p)}</p>" for p in art.paragraphs)
+        qa = qa_fields(art, self.qa[art.path]) if art.path in self.qa else []
+        paras = "".join(f"<p>{esc(p)}</p>" for p in [*qa, *art.paragraphs])
         info = "" if art.meta else f'<div class="detail-info"><span>{art.date.isoformat()}</span> <span>来源：{esc(art.source)}</span></div>'
         main = f"""<main class="container"><article class="detail">
 {meta_html}

@@ -17,6 +17,7 @@ from samplesites import assets
 from samplesites import content as C
 from samplesites.builder import Article, Column, Meta, Page, SiteBuild, esc
 from samplesites.context import GenContext
+from samplesites.interaction import guide_detail, guides, letter_box, letter_detail, letter_table, write_form
 from samplesites.site_base import SampleSite
 from samplesites.templates import (
     SiteInfo,
@@ -126,7 +127,15 @@ class Hbq(SampleSite):
             "申请人可以通过当面提交、邮寄、网上申请等方式，向汉滨区人民政府办公室提出政府信息公开申请。",
             "申请人提交申请时应当提供身份证明，并说明所需政府信息的名称、文号或者便于查询的其他特征性描述。"])
         gk = Column("/xxgk/index.shtml", "政府信息公开", "disclosure", "hub", children=[zn, zd, fd, nb, ysqgk])
-        self.cols = {c.path: c for c in (hbyw, xzdt, bmdt, mtjj, tzgg, gsgg, gk, zn, zd, fd, zcwj, ghjh, nb, ysqgk)}
+        # 区长信箱 (letters with 留言时间/答复时间/办理状态) and 办事指南: samplesites/interaction.py plants their defects
+        qzxx = Column("/hdjl/qzxx/list.shtml", "区长信箱", "interaction", "list", per_page=10)
+        self.box = letter_box(qzxx, self.ctx.as_of, self.rng, lambda d: self.path_for(qzxx, d, True), self.ctx.book,
+                              SITE_ID, s.url, "/hdjl/qzxx/write.shtml")
+        bszn = Column("/bsfw/bszn/list.shtml", "办事指南", "service", "list", per_page=15)
+        self.guides = guides(bszn, self.ctx.as_of, lambda d: self.path_for(bszn, d, True), self.ctx.book, SITE_ID,
+                             s.url)
+        self.cols = {c.path: c for c in (hbyw, xzdt, bmdt, mtjj, tzgg, gsgg, gk, zn, zd, fd, zcwj, ghjh, nb, ysqgk,
+                                         qzxx, bszn)}
         self.plant(hbyw, tzgg, gsgg)
 
     def page_paths(self, col: Column) -> list[str]:
@@ -183,6 +192,8 @@ class Hbq(SampleSite):
 <li>{page.a("/tzgg/list.shtml", "通知公告")}</li>
 <li>{page.a("/gsgg/list.shtml", "公示公告")}</li>
 <li>{page.a("/xxgk/index.shtml", "政府信息公开")}</li>
+<li>{page.a("/hdjl/qzxx/list.shtml", "区长信箱")}</li>
+<li>{page.a("/bsfw/bszn/list.shtml", "办事指南")}</li>
 </ul></div>"""
 
     def footer(self, page: Page) -> str:
@@ -240,6 +251,8 @@ class Hbq(SampleSite):
             listing = ('<div class="xxgk-list"><table width="100%"><tbody>\n<tr><th width="47%">名称</th>'
                        '<th width="21%">索引号</th><th width="19%">发布机构</th><th width="12%">发布日期</th></tr>\n'
                        + "\n".join(rows) + "\n</tbody></table></div>")
+        elif col is self.box.col:
+            listing = letter_table(page, self.box, chunk, lambda p: relative(base, p))
         else:
             lis = []
             for art in chunk:
@@ -268,6 +281,10 @@ class Hbq(SampleSite):
             f'<div class="info"><span>{art.date.isoformat()}</span>　<span>来源：{esc(art.source)}</span></div>'
         related = "".join(f"<p>相关链接：{page.a(h, t, target='_blank')}</p>" for h, t in art.related)
         paras = "\n".join(f"<p>{esc(p)}</p>" for p in art.paragraphs)
+        if col is self.box.col:
+            paras = letter_detail(self.box, art)
+        elif art.path in self.guides:
+            paras = guide_detail(*self.guides[art.path])
         main = f"""<div class="main-wrap">
 <div class="article-box">
 {self.location(page, col)}
@@ -332,6 +349,9 @@ class Hbq(SampleSite):
         page = Page(s, "/lxwm/index.shtml", "other")
         s.write_page(page, self.shell(page, f"联系我们-{NAME}", '<div class="main-wrap"><div class="article-content">'
                      "<p>地址：安康市汉滨区巴山中路</p><p>电话：0915-3281234</p></div></div>"))
+        page = Page(s, self.box.write_path, "other")
+        s.write_page(page, self.shell(page, f"我要写信-{NAME}", '<div class="main-wrap"><div class="article-content">'
+                     f"<h2>区长信箱 我要写信</h2>{write_form('/hdjl/qzxx/submit.jsp')}</div></div>"))
         page = Page(s, "/wzdt/index.shtml", "other")
         items = "".join(f"<li>{page.a(col.path, col.name)}</li>" for col in self.cols.values())
         s.write_page(page, self.shell(page, f"网站地图-{NAME}", f'<div class="main-wrap"><ul class="map">{items}</ul></div>'))
