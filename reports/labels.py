@@ -15,6 +15,15 @@ CHECKS = {
     "serious_error": "严重表述错误",
     "account_stale": "政务新媒体更新不及时",
     "account_empty": "政务新媒体空白（无内容）",
+    "interaction_unanswered": "留言超过3个月未回应",
+    "interaction_stale": "留言答复长期未更新",
+    "reply_slow": "留言答复超时",
+    "service_guide_incomplete": "办事指南要素缺失",
+    "prohibited_link": "链接违规内容",
+    "hidden_link": "网站暗链",
+    "backdated_item": "伪造发布日期",
+    "interpretation_unlinked": "政策解读与原文未关联",
+    "ipv6_missing": "未完成IPv6改造",
 }
 SEVERITIES = {"veto": "单项否决", "deduct": "扣分", "notice": "提示"}
 STATUSES = {"open": "待审核", "confirmed": "已确认", "dismissed": "已驳回", "fixed": "已整改"}

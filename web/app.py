@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 

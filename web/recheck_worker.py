@@ -43,22 +43,22 @@ def _set(session: Session, task: RecheckTask, **values: object) -> None:
 
 def recheck_link(session: Session, task: RecheckTask, config: Path | None) -> None:
     from checks.config import load_indicators
+    from core.netpolicy import AddressPolicy
     from core.registry import DEFAULT_REGISTRY, load_registry
-    from crawler.middlewares.target_policy import TargetPolicyMiddleware
     from monitor.recheck import recheck_url
 
     registry = load_registry(config or DEFAULT_REGISTRY)
     link_cfg = next(c.config for c in load_indicators().checks if c.check.id == "link_broken")
-    allowed, why = TargetPolicyMiddleware(list(registry.crawl.only_networks)).allowed(task.url)
-    if not allowed:
+    policy = AddressPolicy.from_registry(registry)
+    why = policy.check_url(task.url)
+    if why:
         _set(session, task, status="failed", finished_at=utcnow(), result=f"未请求：{why}")
         return
     _set(session, task, progress="正在请求链接")
     before = _statuses(session, task.site_id)
     res = recheck_url(session, task.site_id, task.url, timeout_s=registry.crawl.download_timeout,
-                      user_agent=registry.crawl.user_agent,
-                      soft_404_phrases=list(link_cfg.soft_404.phrases),  # type: ignore[attr-defined]
-                      soft_404_max_text=link_cfg.soft_404.max_text_length)  # type: ignore[attr-defined]
+                      user_agent=registry.crawl.user_agent, soft_404=link_cfg.soft_404,  # type: ignore[attr-defined]
+                      policy=policy)
     _audit(session, task, before)
     verdict = "链接已恢复可用，问题标记为已整改" if res.working else "链接仍不可用，问题保持待处理"
     _set(session, task, status="done", finished_at=utcnow(), progress="完成", result=f"{verdict}（{res.why}）")

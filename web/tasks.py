@@ -31,9 +31,8 @@ def start(state: Any, session: Session, *, kind: str, site_id: str, unit_id: str
                        status="queued", progress="等待开始", created_by=by)
     session.add(task)
     session.commit()
-    cmd = [sys.executable, "-m", "web.recheck_worker", "--db", state.db_url, str(task.id)]
-    if state.config.registry is not None:
-        cmd[4:4] = ["--config", str(state.config.registry)]
+    config = ["--config", str(state.config.registry)] if state.config.registry is not None else []
+    cmd = [sys.executable, "-m", "web.recheck_worker", "--db", state.db_url, *config, str(task.id)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True, env={**os.environ})
     state.workers[task.id] = proc
