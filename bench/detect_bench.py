@@ -28,8 +28,12 @@ sys.path.insert(0, str(ROOT))
 
 from parsel import Selector  # noqa: E402
 
+from spiders.extract.links import Resolver  # noqa: E402
 from spiders.extract.lists import PageContext, extract_list  # noqa: E402
 from spiders.extract.pager import find_pager  # noqa: E402
+from spiders.extract.records import find_regions, main_region  # noqa: E402
+from spiders.extract.regions import regions_for  # noqa: E402
+from spiders.extract.urls import base_url  # noqa: E402
 
 URL = "http://127.0.0.1:8080/zwgk/tzgg/index.html"
 AS_OF = dt.date(2026, 11, 20)
@@ -87,17 +91,25 @@ def run(size_kb: int, reps: int) -> dict[str, Any]:
         result, _ = extract_list(ctx)
         return result, find_pager(sel, URL, html)
 
+    def region() -> Any:
+        resolver = Resolver(base_url(sel, URL))
+        return main_region(find_regions(sel.root, resolver, regions_for(sel.root), resolver(URL), "127.0.0.1"))
+
+    region_ms, best = timed(region, reps)
     list_ms, (listed, _) = timed(lambda: extract_list(PageContext.build(URL, sel, AS_OF, PLACEHOLDERS, text=html)),
                                  reps)
     pager_ms, pager = timed(lambda: find_pager(sel, URL, html), reps)
     both_ms, _ = timed(detect, reps)
     if len(listed.entries) != n_rows:
         raise SystemExit(f"list detector read {len(listed.entries)} of {n_rows} items")
+    if best is None or len(best.records) != n_rows:
+        raise SystemExit(f"region detector found {len(best.records) if best else 0} of {n_rows} records")
     if pager.count != 50:
         raise SystemExit(f"pager detector read {pager.count} pages, the page declares 50")
     return {
         "page_bytes": len(html.encode("utf-8")), "items": n_rows, "reps": reps,
-        "parse_ms": statistics.median(parse_ms), "list_ms": statistics.median(list_ms),
+        "parse_ms": statistics.median(parse_ms), "region_ms": statistics.median(region_ms),
+        "list_ms": statistics.median(list_ms),
         "pager_ms": statistics.median(pager_ms), "detect_ms": statistics.median(both_ms),
     }
 
@@ -111,9 +123,11 @@ def main() -> None:
     fig = run(args.size_kb, args.reps)
     print(f"{fig['page_bytes'] / 1e6:.2f} MB list page, {fig['items']} items, median of {fig['reps']}:")
     print(f"  parse (parsel/lxml)  {fig['parse_ms']:7.1f} ms")
-    print(f"  list detector        {fig['list_ms']:7.1f} ms")
+    print(f"  record-region detector {fig['region_ms']:5.1f} ms   (records.find_regions + main_region)")
+    print(f"  list reader          {fig['list_ms']:7.1f} ms   (extract_list: region + titles, URLs, dates)")
     print(f"  pager detector       {fig['pager_ms']:7.1f} ms")
     print(f"  list + pager         {fig['detect_ms']:7.1f} ms   (target < 50 ms)")
+    print(f"  region + pager       {fig['region_ms'] + fig['pager_ms']:7.1f} ms")
     if args.json:
         args.json.write_text(json.dumps(fig, indent=1), encoding="utf-8")
 
