@@ -195,8 +195,24 @@ def test_a_connection_dropped_mid_batch_is_replaced_once(pg_url: str, drops: int
         assert not ok and p.failed and pages == 0
 
 
-def _wait_for_pages(count: Any, proc: subprocess.Popen[str]) -> None:
-    _wait_for(lambda: (count() or 0) >= 5, 60, "the first committed pages", proc)
+def _scan_and_break(tmp_path: Any, host: str, db: str, pages: Any, break_db: Any) -> tuple[int, str, str]:
+    """Scan a slow site on `host` into `db` (crawl log in a file), call `break_db()` once `pages()`
+    says some pages are committed while the crawl still runs, then let it finish."""
+    held = threading.Event()
+    with _slow_site(host, delay=0.02, n_pages=100, held=held) as site:
+        registry = write_registry(tmp_path / "sites.yaml", [site_entry("slow", site.url("/"))], retry_times=0,
+                                  download_timeout=60)
+        proc = _popen_scan(*scan_cmd(registry, db, "--log-file", str(tmp_path / "scan.log")))
+        try:
+            _wait_for(lambda: (pages() or 0) >= 5, 60, "the first committed pages", proc)
+            break_db()
+            held.set()
+            out, err = proc.communicate(timeout=120)
+        finally:
+            held.set()
+            if proc.poll() is None:
+                proc.kill()
+    return proc.returncode, out, err
 
 
 def _one_error_line(err: str) -> str:
@@ -219,22 +235,12 @@ def test_sqlite_file_deleted_mid_scan_fails_it_with_one_line(tmp_path: Any) -> N
         except sqlite3.Error:
             return 0
 
-    held = threading.Event()
-    with _slow_site("127.0.6.33", delay=0.02, n_pages=100, held=held) as site:
-        registry = write_registry(tmp_path / "sites.yaml", [site_entry("slow", site.url("/"))], retry_times=0,
-                                  download_timeout=60)
-        proc = _popen_scan(*scan_cmd(registry, str(db), "--log-file", str(tmp_path / "scan.log")))
-        try:
-            _wait_for_pages(pages, proc)
-            for suffix in ("", "-wal", "-shm"):  # what `rm govinspect.db*` does while the scan runs
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
-            held.set()
-            out, err = proc.communicate(timeout=120)
-        finally:
-            held.set()
-            if proc.poll() is None:
-                proc.kill()
-    assert proc.returncode == 1, out[-2000:] + err[-3000:]
+    def delete() -> None:  # what `rm govinspect.db*` does while the scan runs
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+    code, out, err = _scan_and_break(tmp_path, "127.0.6.33", str(db), pages, delete)
+    assert code == 1, out[-2000:] + err[-3000:]
     line = _one_error_line(err)
     assert line.startswith("scan error:") and "is gone" in line and str(db) in line, line
     assert "completed" not in out
@@ -264,23 +270,15 @@ def test_postgresql_connections_terminated_mid_scan_fail_it_with_one_line(tmp_pa
     as_role = make_url(direct).set(username=role).render_as_string(hide_password=False)
     try:
         upgrade(as_role)
-        held = threading.Event()
-        with _slow_site("127.0.6.34", delay=0.02, n_pages=100, held=held) as site:
-            registry = write_registry(tmp_path / "sites.yaml", [site_entry("slow", site.url("/"))], retry_times=0,
-                                      download_timeout=60)
-            proc = _popen_scan(*scan_cmd(registry, as_role, "--log-file", str(tmp_path / "scan.log")))
-            try:
-                _wait_for_pages(lambda: _count(direct, "SELECT count(*) FROM pages"), proc)
-                admin_sql(f'ALTER ROLE "{role}" CONNECTION LIMIT 0')
-                killed = admin_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", role)
-                assert killed and all(ok for (ok,) in killed)
-                held.set()
-                out, err = proc.communicate(timeout=120)
-            finally:
-                held.set()
-                if proc.poll() is None:
-                    proc.kill()
-        assert proc.returncode == 1, out[-2000:] + err[-3000:]
+
+        def cut_off() -> None:
+            admin_sql(f'ALTER ROLE "{role}" CONNECTION LIMIT 0')
+            killed = admin_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", role)
+            assert killed and all(ok for (ok,) in killed)
+
+        code, out, err = _scan_and_break(tmp_path, "127.0.6.34", as_role,
+                                         lambda: _count(direct, "SELECT count(*) FROM pages"), cut_off)
+        assert code == 1, out[-2000:] + err[-3000:]
         line = _one_error_line(err)
         assert line.startswith("scan error:") and "database failed" in line, line
         assert _count(direct, "SELECT count(*) FROM findings") == 0
