@@ -7,7 +7,9 @@ Indicator: 安全、泄密事故等严重问题 (单项否决) sub-item 4 「对
 没有及时有效处置」 [V], and sub-item 3 when the target is prohibited content (indicators.md §2.1:
 「hidden links (display:none, font-size:0, off-screen positioning)」; 临安 「网站暗链」 [C]). A
 hidden link to the site's own pages (a collapsed menu, a skip link) is layout, not 暗链: only
-targets outside the site's hosts count.
+targets outside the site's hosts count, and not the CMS vendors' own hidden signatures
+(`vendor_hosts`: every 大汉 Hanweb page carries <a href="http://www.hanweb.com" style="display:none">
+Produced By 大汉网络 大汉版通发布系统</a>).
 
 Reads: Link rows with `hidden` set (spiders.extract.hidden records why and the hiding element's
 markup) and `internal` false, tags in `tags`; the target's LinkResult title when the crawl read it.
@@ -19,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from sqlalchemy import select
@@ -33,7 +36,14 @@ WHY_NAMES = {"display_none": "display:none", "visibility_hidden": "visibility:hi
 
 class Config(CheckConfig):
     tags: list[str] = ["a", "area"]
+    # hosts (and their subdomains) whose hidden links are a CMS vendor's signature, not 暗链
+    vendor_hosts: list[str] = []
     max_sources: int = Field(default=20, ge=1)
+
+
+def _vendor(url: str, hosts: list[str]) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in hosts)
 
 
 def run(ctx: CheckContext) -> Iterator[FindingDraft]:
@@ -46,7 +56,7 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
         select(Link).where(Link.run_id == ctx.run_id, Link.hidden.is_not(None), Link.internal.is_(False),
                            Link.tag.in_(cfg.tags)).order_by(Link.id)
     ):
-        if link.site_id in sites and link.hidden:
+        if link.site_id in sites and link.hidden and not _vendor(link.target_url, cfg.vendor_hosts):
             by_site[(link.site_id, link.target_hash)].append(link)
     if not by_site:
         return

@@ -12,6 +12,7 @@ content (Chinese text), assets (static files), server.
 
 from __future__ import annotations
 
+from samplesites.external import DEFAULT_EXTERNAL_BINDING, EXTERNAL_ID
 from samplesites.generate import DEAD_SITE_ID, generate, site_ids
 
 DEFAULT_DEAD_URL = "http://127.0.2.250:8080/"
@@ -28,4 +29,5 @@ DEFAULT_BINDINGS: dict[str, tuple[str, int]] = {
     DEAD_SITE_ID: ("127.0.2.250", 8080),
 }
 
-__all__ = ["DEAD_SITE_ID", "DEFAULT_BINDINGS", "DEFAULT_DEAD_URL", "generate", "site_ids"]
+__all__ = ["DEAD_SITE_ID", "DEFAULT_BINDINGS", "DEFAULT_DEAD_URL", "DEFAULT_EXTERNAL_BINDING", "EXTERNAL_ID", "generate",
+           "site_ids"]

@@ -8,7 +8,14 @@ import sys
 import threading
 from pathlib import Path
 
-from samplesites import DEAD_SITE_ID, DEFAULT_BINDINGS, DEFAULT_DEAD_URL, generate
+from samplesites import (
+    DEAD_SITE_ID,
+    DEFAULT_BINDINGS,
+    DEFAULT_DEAD_URL,
+    DEFAULT_EXTERNAL_BINDING,
+    EXTERNAL_ID,
+    generate,
+)
 from samplesites.server import SampleServers
 
 
@@ -22,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     bindings = {sid: addr for sid, addr in DEFAULT_BINDINGS.items() if sid != DEAD_SITE_ID}
+    bindings[EXTERNAL_ID] = DEFAULT_EXTERNAL_BINDING  # the expired domain a 友情链接 still points to
     servers = SampleServers(bindings)
     try:
         truth = generate(args.out, args.as_of, servers.base_urls, DEFAULT_DEAD_URL)

@@ -18,6 +18,8 @@ class GenContext:
     root: Path
     book: TruthBook
     names: dict[str, str]  # site id -> site name, for the cross links between sample sites
+    # the second of two scans: items added since the first, one of them backdated (samplesites/external.py)
+    backdated: bool = False
 
     def sample_links(self, site_id: str) -> list[tuple[str, str]]:
         """The other sample sites, as a portal lists them under 部门网站 / 友情链接."""

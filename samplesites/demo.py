@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from samplesites import DEAD_SITE_ID, DEFAULT_BINDINGS, generate
+from samplesites import DEAD_SITE_ID, DEFAULT_BINDINGS, DEFAULT_EXTERNAL_BINDING, EXTERNAL_ID, generate
 from samplesites.accounts import DEFAULT_HOST, serve_accounts
 from samplesites.combined import attach_accounts
 from samplesites.server import SampleServers
@@ -54,6 +54,7 @@ def serve_demo(out: Path, day: dt.date) -> Iterator[Demo]:
     out.mkdir(parents=True, exist_ok=True)
     bindings = dict(DEFAULT_BINDINGS)
     dead = bindings.pop(DEAD_SITE_ID)
+    bindings[EXTERNAL_ID] = DEFAULT_EXTERNAL_BINDING  # the expired domain a 友情链接 still points to
     try:
         servers = SampleServers(bindings)
     except OSError as exc:

@@ -16,6 +16,7 @@ from core.registry import load_column_rules
 from core.urls import canonical
 from samplesites.builder import SiteBuild
 from samplesites.context import GenContext
+from samplesites.external import EXTERNAL_ID, registration_findings, write_expired_domain
 from samplesites.sites import akjyj, akwjw, akzf, akzrzyj, hbq, plx, zyx
 from samplesites.truth import SiteTruth, TruthBook
 
@@ -42,11 +43,15 @@ def refused_url_for(dead_url: str) -> str:
     return f"http://{other}:{port}/"
 
 
-def generate(out_dir: Path, as_of: dt.date, base_urls: dict[str, str], dead_url: str) -> dict[str, Any]:
+def generate(out_dir: Path, as_of: dt.date, base_urls: dict[str, str], dead_url: str, *,
+             backdated: bool = False) -> dict[str, Any]:
     """Write out_dir/<site_id>/… for every sample site, out_dir/truth.json and out_dir/sites.yaml.
 
     `base_urls` maps each sample site id to where it will be served (http://ip:port/);
-    `dead_url` is a registered site where nothing listens. Output depends only on the arguments."""
+    `dead_url` is a registered site where nothing listens. `base_urls` may also hold the expired
+    domain a portal's 友情链接 still points to (samplesites.external.EXTERNAL_ID). `backdated`: the
+    site as a second scan sees it, with items added since the first (one backdated). Output depends
+    only on the arguments."""
     out_dir = Path(out_dir)
     missing = [sid for sid in site_ids() if sid not in base_urls]
     if missing:
@@ -56,7 +61,7 @@ def generate(out_dir: Path, as_of: dt.date, base_urls: dict[str, str], dead_url:
     book = TruthBook(as_of)
     names = {m.SITE_ID: m.NAME for m in SITE_MODULES}
     ctx = GenContext(as_of=as_of, base_urls=urls, dead_url=dead_url, refused_url=refused_url_for(dead_url),
-                     root=out_dir, book=book, names=names)
+                     root=out_dir, book=book, names=names, backdated=backdated)
     rules = load_column_rules()
     builds: list[SiteBuild] = []
     for module in SITE_MODULES:
@@ -67,9 +72,12 @@ def generate(out_dir: Path, as_of: dt.date, base_urls: dict[str, str], dead_url:
         build.check(rules)
         for url in build.truth.broken:
             book.finding(module.SITE_ID, "link_broken", url)
+        registration_findings(book, module.SITE_ID, build.home, build.truth.columns)
         book.site(build.truth)
         builds.append(build)
     _check_cross_links(builds)
+    if EXTERNAL_ID in urls:
+        write_expired_domain(out_dir)
     for build in builds:
         build.flush()
     book.site(SiteTruth(site_id=DEAD_SITE_ID, unit=DEAD_UNIT[0], name=DEAD_NAME, url=dead_url, encoding=None,
@@ -99,7 +107,11 @@ def registry_yaml(urls: dict[str, str], dead_url: str) -> str:
     units.append({"id": DEAD_UNIT[0], "name": DEAD_UNIT[1], "kind": DEAD_UNIT[2],
                   "sites": [{"id": DEAD_SITE_ID, "name": DEAD_NAME, "url": dead_url}]})
     data = {
-        "crawl": {"only_networks": ["127.0.0.0/8"], "autothrottle": False, "concurrency_per_site": 8,
+        # the expired domain a portal still links to (samplesites.external), when it is served, lives on
+        # loopback, which the address policy refuses unless allowed
+        "crawl": {"only_networks": ["127.0.0.0/8"],
+                  "allow_networks": [f"{urlsplit(urls[EXTERNAL_ID]).hostname}/32"] if EXTERNAL_ID in urls else [],
+                  "autothrottle": False, "concurrency_per_site": 8,
                   "download_timeout": 10, "screenshots": {"enabled": False}},
         "units": units,
     }

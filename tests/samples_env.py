@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import samplesites
+from samplesites.external import EXTERNAL_ID
 from samplesites.server import SampleServers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,8 @@ def start_samples(tmp: Path, as_of: dt.date = AS_OF, *, first_octet: int = 3, ac
     bindings = {}
     for i, site_id in enumerate(sorted(k for k in samplesites.DEFAULT_BINDINGS if k != samplesites.DEAD_SITE_ID)):
         bindings[site_id] = (f"127.0.{first_octet}.{i + 1}", 0)
+    # the expired domain a portal's 友情链接 still points to (samplesites.external)
+    bindings[EXTERNAL_ID] = (f"127.0.{first_octet}.240", 0)
     servers = SampleServers(bindings, faults=faults)
     root = tmp / "sites"
     truth = samplesites.generate(root, as_of, servers.base_urls, dead_url=f"http://127.0.{first_octet}.250:9/")

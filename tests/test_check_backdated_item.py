@@ -88,3 +88,46 @@ def test_a_column_whose_urls_all_changed_is_left_out(session: Session) -> None:
     moved = [(f"/xw/2026/{i}.html", d) for i, (_, d) in enumerate(_old(6))]
     rb = _run(session, NOW, {"/xw/": moved})
     assert drafts_of(session, rb.id, "backdated_item") == []
+
+
+@pytest.mark.slow
+def test_two_scans_of_a_changed_sample_site(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The portal scanned a week before the as-of date, then again after gaining two news items: the
+    one dated after the first scan is honest, the one dated before it is backdated. The second
+    scan's findings for the portal are exactly what the truth of the changed site lists."""
+    from samples_env import run_cli, scan_args, start_samples
+    from sqlalchemy import select
+
+    import samplesites
+    from db.models import Finding, ScanRun
+    from db.session import make_engine, session_factory
+
+    env = start_samples(tmp_path, first_octet=17)
+    db = str(tmp_path / "two.db")
+    site = "akzf-www"
+    try:
+        first = scan_args(env, db, "--site", site)
+        first[first.index("--as-of") + 1] = (env.as_of - dt.timedelta(days=7)).isoformat()
+        proc = run_cli(*first)
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+        dead = env.truth["sites"][samplesites.DEAD_SITE_ID]["url"]
+        truth = samplesites.generate(env.root, env.as_of, env.servers.base_urls, dead, backdated=True)
+        proc = run_cli(*scan_args(env, db, "--site", site))
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    finally:
+        env.stop()
+    engine = make_engine(db)
+    try:
+        with session_factory(engine)() as s:
+            last = s.scalars(select(ScanRun).order_by(ScanRun.id.desc())).first()
+            got = {(f.check_id, f.target): f for f in s.scalars(select(Finding).where(
+                Finding.subject_id == site, Finding.last_seen_run == last.id, Finding.status != "fixed"))}
+    finally:
+        engine.dispose()
+    want = {(f["check"], f["target"]) for f in truth["findings"] if f["site"] == site}
+    assert set(got) == want, (sorted(set(got) - want), sorted(want - set(got)))
+    backdated = [k for k in got if k[0] == "backdated_item"]
+    assert len(backdated) == 1 and backdated[0][1].endswith("_9990002.html")
+    ev = got[backdated[0]].evidence
+    assert ev["previous_as_of"] == (env.as_of - dt.timedelta(days=7)).isoformat()
+    assert ev["published"] == (env.as_of - dt.timedelta(days=40)).isoformat()

@@ -94,3 +94,14 @@ def test_hidden_external_link_vs_hidden_link_to_own_page(session: Session) -> No
     assert d.url == home and d.evidence["markup"] == '<div style="display:none">'
     assert d.evidence["why"] == "display_none" and d.evidence["target_title"] == CASINO_TITLE
     assert "暗链" in d.detail and "display:none" in d.detail
+
+
+def test_cms_vendor_signature_is_not_a_hidden_link(session: Session) -> None:
+    rb = RunBuilder(session, AS_OF)
+    home = _site(rb)
+    sig = "http://www.hanweb.com/"
+    rb.link("s1", home, sig, anchor="Produced By 大汉网络 大汉版通发布系统", internal=False).hidden = {
+        "why": "display_none", "markup": '<a href="http://www.hanweb.com" style="display:none">', "by_script": False}
+    rb.done()
+    assert drafts_of(session, rb.id, "hidden_link") == []
+    assert len(drafts_of(session, rb.id, "hidden_link", vendor_hosts=[])) == 1

@@ -16,6 +16,7 @@ from samplesites import assets
 from samplesites import content as C
 from samplesites.builder import Article, Attachment, Column, Meta, Page, SiteBuild, esc
 from samplesites.context import GenContext
+from samplesites.external import backdated_items, friend_links, interpretations
 from samplesites.site_base import SampleSite
 from samplesites.templates import (
     SiteInfo,
@@ -142,6 +143,16 @@ class Akzf(SampleSite):
         self.cols = {c.path: c for c in (akyw, bmdt, xqdt, tzgg, zxft, yjzj, szxx, bsfw, gk, zn, zd, fd, nb,
                                          ysqgk, jgzz, ghjh, zcwj, rsxx)}
         self.plant(akyw, bmdt, tzgg)
+        # issue 16 (samplesites/external.py), drawn last so the rest of the site is unchanged: a 政策解读
+        # column (one 解读 linked both ways, one one way) and, for the second of two scans, a backdated item
+        zcjd = Column("/zfxxgk/zcjd/", "政策解读", "policy", "list")
+        interpretations(zcjd, sorted(zcwj.items, key=lambda a: a.date, reverse=True),
+                        lambda d: self.trs_path(zcjd, d), self.ctx.book, SITE_ID, s.url)
+        fd.children.append(zcjd)
+        self.side[zcjd.path] = "xxgk"
+        self.cols[zcjd.path] = zcjd
+        if self.ctx.backdated:
+            backdated_items(akyw, self.ctx.as_of, self.ctx.book, SITE_ID, s.url)
 
     def page_paths(self, col: Column) -> list[str]:
         # TRS numbers the pages after the first from 0: index.html, index_1.html, …
@@ -282,7 +293,7 @@ class Akzf(SampleSite):
                 inner = f'<em class="zwxxgk_bnt{em}"></em>{a}<br>{b}'
                 return f"<h3>{page.a(path, inner=inner)}</h3>"
             sub = "".join(f"<li><span>·</span>{page.a(p, c[p].name)}</li>" for p in (
-                "/zfxxgk/fdzdgknr/jgzz/", "/zfxxgk/ghjh/", "/zfxxgk/zcwj/", "/zfxxgk/rsxx/"))
+                "/zfxxgk/fdzdgknr/jgzz/", "/zfxxgk/ghjh/", "/zfxxgk/zcwj/", "/zfxxgk/zcjd/", "/zfxxgk/rsxx/"))
             return f"""<div class="xxgknav">
  {h3("/zfxxgk/zfxxgkzn/", "政府信息", "公开指南", 1)}
  {h3("/zfxxgk/zfxxgkzd/", "政府信息", "公开制度", 2)}
@@ -447,6 +458,7 @@ class Akzf(SampleSite):
 {block("zcwj-box", c["/zfxxgk/zcwj/"], zcwj)}
 <div class="ztzl-box">{zt}</div>
 <div class="bmwz"><h3>部门网站</h3><ul>{others}</ul></div>
+{friend_links(page, self.ctx.base_urls, self.ctx.book, SITE_ID)}
 </div>"""
         s.write_page(page, self.shell(page, NAME, main))
 
