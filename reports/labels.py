@@ -15,6 +15,7 @@ CHECKS = {
     "serious_error": "严重表述错误",
     "account_stale": "政务新媒体更新不及时",
     "account_empty": "政务新媒体空白（无内容）",
+    "interaction_channel_missing": "未提供有效咨询建言渠道",
     "interaction_unanswered": "留言超过3个月未回应",
     "interaction_stale": "留言答复长期未更新",
     "reply_slow": "留言答复超时",
