@@ -199,13 +199,13 @@ def probe_job(site_id: str) -> str:
     if url is None:
         log.warning("probe %s: not in the registry any more", site_id)
         return "unknown site"
-    from crawler.middlewares.target_policy import TargetPolicyMiddleware
+    from core.netpolicy import AddressPolicy
 
-    allowed, why = TargetPolicyMiddleware(list(rt.registry.crawl.only_networks)).allowed(url)
-    if not allowed:
-        log.warning("probe %s: %s", site_id, why)
+    result = probe(url, rt.probe_rules, user_agent=rt.registry.crawl.user_agent,
+                   policy=AddressPolicy.from_registry(rt.registry))
+    if result.error_class == "skipped":  # the address policy refused a hop: we did not look, no probe
+        log.warning("probe %s: %s", site_id, result.error)
         return "skipped"
-    result = probe(url, rt.probe_rules, user_agent=rt.registry.crawl.user_agent)
     with session_factory(rt.engine)() as session:
         record(session, site_id, result)
     if not result.ok:

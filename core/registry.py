@@ -150,8 +150,9 @@ class CrawlConfig(Strict):
     # requested; everything else is recorded as skipped. The demo and tests set 127.0.0.0/8 so a
     # footer link to bszs.conac.cn is never looked up from a sandbox.
     only_networks: list[str] = []
-    # Loopback, private and link-local addresses are never requested for a site that does not
-    # live there itself (no SSRF into the inspector's network); these networks are allowed anyway.
+    # Loopback, private, link-local and metadata addresses are requested only at a host and port
+    # the registry names (core.netpolicy: no SSRF into the inspector's network); these networks
+    # are allowed anyway.
     allow_networks: list[str] = []
     # Reference URLs known to be up (e.g. a national portal). Fetched at the start and the end of
     # a scan: when all of them fail, the crawler's own network is down and the scan is marked

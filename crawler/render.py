@@ -7,12 +7,14 @@ the driver when the engine starts, which would cost every static crawl a Node pr
 hook is disabled here. A crawl of static sites therefore never starts a browser, and the stats
 say so: `govinspect/render/browser_launches` stays absent.
 
-In the browser, images, fonts and media are never downloaded (`block_resources`), and what a page
-asks for obeys the crawler's address policy (the browser does not pass through the downloader
-middlewares): outside `crawl.only_networks`, or refused by TargetPolicyMiddleware's private-address
-check for the site the page belongs to, the request is aborted. Pages are capped by PLAYWRIGHT_MAX_PAGES_PER_CONTEXT in
-one shared context; scrapy-playwright closes each page after reading it unless the request keeps
-it (`playwright_include_page`, used for screenshots, which close it themselves).
+In the browser, images, fonts and media are never downloaded (`block_resources`), and every
+connection the browser makes goes through crawler.policy_proxy, which applies the crawler's
+address policy (core.netpolicy) to each request, redirect hop, iframe, fetch/XHR and WebSocket,
+at the address it connects to. A page whose own navigation the proxy refused (a redirect into the
+inspector's network) ends as `TargetSkipped`, recorded as `skipped` with the reason like any
+refused request. Pages are capped by PLAYWRIGHT_MAX_PAGES_PER_CONTEXT in one shared context;
+scrapy-playwright closes each page after reading it unless the request keeps it
+(`playwright_include_page`, used for screenshots, which close it themselves).
 
 Which Chromium: `render.executable_path` when configured; else Playwright's bundled build when
 `playwright install chromium` put it in place; else the system's (`apt-get install chromium`).
@@ -21,24 +23,27 @@ Which Chromium: `render.executable_path` when configured; else Playwright's bund
 from __future__ import annotations
 
 import asyncio
-import ipaddress
+import contextlib
 import shutil
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from playwright.async_api import Error as PlaywrightError
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.provider import PlaywrightBrowserProvider
 
 from core.registry import CrawlConfig
+from crawler.middlewares.target_policy import TargetSkipped
+from crawler.policy_proxy import REFUSED_HEADER, PolicyProxy
+from crawler.safety import policy_from_settings
 
 HANDLER = "crawler.render.RenderDownloadHandler"
 CONTEXT = "govinspect"
-# no sandbox: crawl workers run as root in containers; no GPU on servers; no phoning home
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# no sandbox: crawl workers run as root in containers; no GPU on servers; no phoning home; no way
+# out but the policy proxy: no name resolved by Chromium itself, no QUIC, no WebRTC UDP
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                "--force-webrtc-ip-handling-policy=disable_non_proxied_udp"]
 SYSTEM_CHROMIUMS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-# schemes a page may use internally that never reach the network
-_LOCAL_SCHEMES = ("data", "blob", "about")
 
 
 def system_chromium() -> str | None:
@@ -65,26 +70,6 @@ class ChromiumProvider(PlaywrightBrowserProvider):
         return await self.browser_type.launch(**options)
 
 
-def network_allowed(url: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
-    """The crawler's address policy (crawl.only_networks) for a URL the browser wants: with
-    networks set, only IP literals inside them (and localhost)."""
-    parts = urlsplit(url)
-    if parts.scheme in _LOCAL_SCHEMES:
-        return True
-    if parts.scheme not in ("http", "https"):
-        return False
-    if not networks:
-        return True
-    host = (parts.hostname or "").strip("[]").lower()
-    if host == "localhost":
-        host = "127.0.0.1"
-    try:
-        addr = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return any(addr in net for net in networks)
-
-
 class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
     """scrapy-playwright, started lazily (see the module docstring)."""
 
@@ -94,8 +79,10 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._start_lock = asyncio.Lock()
         self._started = False
         self._block = set(settings.getlist("GOVINSPECT_RENDER_BLOCK"))
-        self._networks = [ipaddress.ip_network(n, strict=False) for n in settings.getlist("GOVINSPECT_ONLY_NETWORKS")]
         self.abort_request = self._abort
+        self.proxy = PolicyProxy(policy_from_settings(settings),
+                                 connect_timeout=settings.getfloat("DOWNLOAD_TIMEOUT") or 15.0,
+                                 on_refused=lambda why: self.stats.inc_value("govinspect/render/refused_by_policy"))
 
     # scrapy-playwright starts Playwright when the engine starts (both Scrapy API generations):
     # here it waits for the first request that needs a browser
@@ -108,9 +95,46 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
     async def _ensure_started(self) -> None:
         async with self._start_lock:
             if not self._started:
-                await self._maybe_future_from_coro(self._launch())
+                await self._maybe_future_from_coro(self._start_with_proxy())
                 self._started = True
                 self.stats.inc_value("govinspect/render/driver_starts")
+
+    async def _start_with_proxy(self) -> None:
+        server = await self.proxy.start()
+        # the proxy's own address is the only name Chromium may resolve (an IP literal: none)
+        args = [*self.config.launch_options.get("args", []), "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+        self.config.launch_options = {**self.config.launch_options, "args": args, "proxy": {"server": server}}
+        await self._launch()
+
+    async def _close(self) -> None:
+        await super()._close()
+        await self.proxy.close()
+
+    async def _get_response_and_download(self, request: Any, page: Any, spider: Any) -> Any:
+        """scrapy-playwright's navigation, with a navigation the policy proxy refused (the page or
+        a redirect hop of it) raised as TargetSkipped with the proxy's reason."""
+        hops: list[str] = []
+
+        def on_request(req: Any) -> None:
+            with contextlib.suppress(Exception):  # a page closing under us
+                if req.is_navigation_request() and req.frame == page.main_frame:
+                    hops.append(req.url)
+
+        page.on("request", on_request)
+        try:
+            response, download = await super()._get_response_and_download(request, page, spider)
+        except PlaywrightError:
+            why = next((w for w in map(self.proxy.refusal, hops) if w), None)
+            if why:
+                raise TargetSkipped(why) from None
+            raise
+        finally:
+            page.remove_listener("request", on_request)
+        if response is not None:
+            why = await response.header_value(REFUSED_HEADER)
+            if why:
+                raise TargetSkipped(why)
+        return response, download
 
     async def _download_request(self, request: Any, spider: Any = None) -> Any:
         await self._ensure_started()
@@ -124,45 +148,7 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
             self.stats.inc_value("govinspect/render/browser_launches")
 
     async def _abort(self, request: Any) -> bool:
-        if request.resource_type in self._block:
-            return True
-        if not network_allowed(request.url, self._networks) or await self._refused_by_policy(request):
-            self.stats.inc_value("govinspect/render/refused_by_policy")
-            return True
-        return False
-
-    async def _refused_by_policy(self, request: Any) -> bool:
-        """The crawler's private-address policy (TargetPolicyMiddleware.check_address) for what a
-        page's scripts and tags ask for, judged for the site the page belongs to: a page must not
-        make the browser reach into the inspector's own network either."""
-        policy = self._target_policy()
-        parts = urlsplit(request.url)
-        if policy is None or parts.scheme in _LOCAL_SCHEMES or not parts.hostname:
-            return False
-        try:
-            page_url = request.frame.page.url
-        except Exception:
-            page_url = ""
-        if not page_url.startswith(("http://", "https://")):
-            page_url = request.url
-        from scrapy.http import Request
-
-        try:
-            return bool(await policy.check_address(Request(page_url), parts.hostname.lower()))
-        except Exception:  # unresolvable: the browser would fail on it anyway
-            return True
-
-    def _target_policy(self) -> Any:
-        if not hasattr(self, "_policy"):
-            self._policy = None
-            try:
-                mws = self._crawler.engine.downloader.middleware.middlewares
-            except AttributeError:
-                mws = ()
-            for mw in mws:
-                if hasattr(mw, "check_address"):
-                    self._policy = mw
-        return self._policy
+        return request.resource_type in self._block
 
 
 def render_settings(crawl: CrawlConfig) -> dict[str, Any]:

@@ -27,6 +27,8 @@ DOWNLOAD_TIMEOUT = _CRAWL.download_timeout
 DOWNLOAD_MAXSIZE = _CRAWL.max_page_bytes
 DOWNLOAD_WARNSIZE = 0
 DNS_TIMEOUT = 10
+# Scrapy's caching resolver with the address policy on every answer, at connect time
+TWISTED_DNS_RESOLVER = "crawler.resolver.PolicyResolver"
 
 AUTOTHROTTLE_ENABLED = _CRAWL.autothrottle
 AUTOTHROTTLE_START_DELAY = 0.5

@@ -7,6 +7,11 @@ http.client directly (not urllib) lets the deadline cover the whole visit — co
 redirect hop and the body — because the socket timeout is reset to the time left before each
 step; the indicator counts a page that is not open by 15 s as a failure.
 
+Every hop obeys the crawler's address policy (core.netpolicy): its URL is judged, its host resolved
+here, each address judged, and the connection made to the address that was judged (never a second
+lookup by name), so neither a redirect nor a rebinding DNS answer leads a probe or a recheck into
+the inspector's own network. A refused hop ends the visit as `skipped` with the reason.
+
 Outcome classes (Probe.error_class): None (ok) | http (status >= 400) | timeout (not open by the
 deadline) | slow (open, but at or after `slow_s`) | dns | refused | tls | reset | redirect_loop |
 too_many_redirects | empty (no body) | placeholder (a short 升级改版中-style page) | skipped
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import socket
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -24,12 +30,15 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from core.charset import decode_html
+from core.netpolicy import AddressPolicy
 from core.probes import ProbeRules
 from db.models import utcnow
 
 REDIRECTS = {301, 302, 303, 307, 308}
 DEFAULT_UA = "govinspect/0.1 (government website availability probe)"
 _CHUNK = 64 * 1024
+# no registry at hand: only public addresses
+PUBLIC_ONLY = AddressPolicy()
 
 
 class _Deadline(Exception):
@@ -71,10 +80,26 @@ def _left(deadline: float) -> float:
     return left
 
 
+class _Refused(Exception):
+    pass
+
+
+def _address_for(host: str, port: int, policy: AddressPolicy) -> str:
+    """The address to connect to for (host, port): the first the resolver gives that the policy
+    allows (_Refused with the policy's reason when none is)."""
+    why = None
+    for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+        addr = str(info[4][0])
+        why = policy.check_address(host, port, addr)
+        if why is None:
+            return addr
+    raise _Refused(why or f"{host} resolved to no address")
+
+
 def fetch(url: str, *, timeout_s: float, max_redirects: int = 10, max_bytes: int = 2 * 1024 * 1024,
-          user_agent: str = DEFAULT_UA, method: str = "GET") -> FetchResult:
-    """One visit of `url`, redirects followed, everything within `timeout_s`. Never raises for a
-    network problem: the result says what happened."""
+          user_agent: str = DEFAULT_UA, method: str = "GET", policy: AddressPolicy = PUBLIC_ONLY) -> FetchResult:
+    """One visit of `url`, redirects followed, everything within `timeout_s`, every hop under
+    `policy`. Never raises for a network problem: the result says what happened."""
     at = utcnow()
     start = time.monotonic()
     deadline = start + timeout_s
@@ -91,12 +116,23 @@ def fetch(url: str, *, timeout_s: float, max_redirects: int = 10, max_bytes: int
             parts = urlsplit(current)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 return done(False, "other", f"not an http(s) URL: {current}")
+            why = policy.check_url(current)
+            if why:
+                return done(False, "skipped", why)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            try:
+                ip = _address_for(parts.hostname, port, policy)
+            except _Refused as exc:
+                return done(False, "skipped", str(exc))
             conn: http.client.HTTPConnection
             if parts.scheme == "https":
                 conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=_left(deadline),
                                                    context=ssl.create_default_context())
             else:
                 conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=_left(deadline))
+            # connect to the judged address; the Host header and TLS (SNI, certificate) keep the name
+            conn._create_connection = (  # type: ignore[attr-defined]
+                lambda _addr, timeout=None, source=None, ip=ip, port=port: socket.create_connection((ip, port), timeout, source))
             try:
                 path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
                 conn.request(method, path, headers={"User-Agent": user_agent, "Accept": "text/html,*/*;q=0.8",
@@ -168,5 +204,5 @@ def judge(result: FetchResult, rules: ProbeRules) -> FetchResult:
     return result
 
 
-def probe(url: str, rules: ProbeRules, *, user_agent: str = DEFAULT_UA) -> FetchResult:
-    return judge(fetch(url, timeout_s=rules.timeout_s, user_agent=user_agent), rules)
+def probe(url: str, rules: ProbeRules, *, user_agent: str = DEFAULT_UA, policy: AddressPolicy = PUBLIC_ONLY) -> FetchResult:
+    return judge(fetch(url, timeout_s=rules.timeout_s, user_agent=user_agent, policy=policy), rules)

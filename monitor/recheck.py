@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.netpolicy import AddressPolicy
 from core.soft404 import SoftNotFound
 from core.urls import canonical, url_hash
 from db.models import Finding, utcnow
-from monitor.probe import FetchResult, fetch
+from monitor.probe import PUBLIC_ONLY, FetchResult, fetch
 
 RECHECK_BY = "govinspect recheck"
 
@@ -65,12 +66,13 @@ def verdict(result: FetchResult, soft_404: SoftNotFound) -> tuple[bool, str]:
 
 
 def recheck_url(session: Session, site_id: str, url: str, *, timeout_s: float, user_agent: str,
-                soft_404: SoftNotFound, now: dt.datetime | None = None) -> UrlRecheck:
-    """Request `url` and update the site's open link_broken findings for it (LookupError if none)."""
+                soft_404: SoftNotFound, policy: AddressPolicy = PUBLIC_ONLY, now: dt.datetime | None = None) -> UrlRecheck:
+    """Request `url` (every redirect hop under the address `policy`) and update the site's open
+    link_broken findings for it (LookupError if none). A refused hop leaves them open."""
     findings = open_link_findings(session, site_id, url)
     if not findings:
         raise LookupError(f"site {site_id!r} has no open link_broken finding for {canonical(url)}")
-    result = fetch(canonical(url), timeout_s=timeout_s, user_agent=user_agent)
+    result = fetch(canonical(url), timeout_s=timeout_s, user_agent=user_agent, policy=policy)
     working, why = verdict(result, soft_404)
     now = now or utcnow()
     entry: dict[str, Any] = {"at": now.isoformat(), "working": working, "status": result.status,

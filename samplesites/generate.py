@@ -107,10 +107,11 @@ def registry_yaml(urls: dict[str, str], dead_url: str) -> str:
     units.append({"id": DEAD_UNIT[0], "name": DEAD_UNIT[1], "kind": DEAD_UNIT[2],
                   "sites": [{"id": DEAD_SITE_ID, "name": DEAD_NAME, "url": dead_url}]})
     data = {
-        # the expired domain a portal still links to (samplesites.external), when it is served, lives on
-        # loopback, which the address policy refuses unless allowed
-        "crawl": {"only_networks": ["127.0.0.0/8"],
-                  "allow_networks": [f"{urlsplit(urls[EXTERNAL_ID]).hostname}/32"] if EXTERNAL_ID in urls else [],
+        # on loopback the address policy requests the registered sites' own host:port only; allowed
+        # besides: the planted broken external link's address (nothing listens there) and the expired
+        # domain a portal still links to (samplesites.external), when it is served
+        "crawl": {"only_networks": ["127.0.0.0/8"], "allow_networks": [f"{urlsplit(refused_url_for(dead_url)).hostname}/32"]
+                  + ([f"{urlsplit(urls[EXTERNAL_ID]).hostname}/32"] if EXTERNAL_ID in urls else []),
                   "autothrottle": False, "concurrency_per_site": 8,
                   "download_timeout": 10, "screenshots": {"enabled": False}},
         "units": units,

@@ -254,6 +254,9 @@ RUNNER = textwrap.dedent('''
     s.set("ITEM_PIPELINES", {TagType: 100})
     s.set("FEEDS", {out: {"format": "jsonlines", "encoding": "utf8"}})
     s.set("GOVINSPECT_ONLY_NETWORKS", ["127.0.0.0/8"])
+    from core.netpolicy import own_origins
+    from core.registry import load_registry
+    s.set("GOVINSPECT_OWN_ORIGINS", own_origins(load_registry(registry)))  # the accounts' hosts, as a scan sets them
     s.set("AUTOTHROTTLE_ENABLED", False)
     s.set("LOG_LEVEL", "INFO")
     process = CrawlerProcess(s)

@@ -1,17 +1,15 @@
 """Lists that plain HTML does not show, read without a browser: the Hanweb jpage data-proxy plan,
 JSON list APIs (gkmlpt, jpaas, plain records) and their paging, the signs that a page's scripts
-fill its list, and the browser's address policy."""
+fill its list."""
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import json
 from urllib.parse import parse_qsl, urlsplit
 
 from parsel import Selector
 
-from crawler.render import network_allowed
 from spiders.dynamic import DynamicLists
 from spiders.extract.entries import ListEntry, PageContext
 from spiders.extract.hanweb import proxy_plan
@@ -209,17 +207,7 @@ def test_static_idioms_are_not_taken_for_script_filled_lists():
     assert _reason("<ul id='l'><li><a href='a.html'>甲</a></li></ul><script>document.getElementById('l').innerHTML += '';</script>") is None
 
 
-# --- the browser's address policy and the spider's switches --------------------------------------------
-
-
-def test_browser_requests_obey_only_networks():
-    loop = [ipaddress.ip_network("127.0.0.0/8")]
-    assert network_allowed("http://127.0.4.9:8080/a.js", loop)
-    assert network_allowed("http://localhost/x", loop)
-    assert not network_allowed("http://dcs.conac.cn/js/1.js", loop)
-    assert not network_allowed("http://10.0.0.1/", loop)
-    assert network_allowed("data:image/png;base64,xx", loop) and not network_allowed("ftp://127.0.0.1/", loop)
-    assert network_allowed("https://www.gov.cn/", [])
+# --- the spider's switches (the browser's address policy: tests/test_address_policy*.py) ------------
 
 
 def test_rendering_needs_the_render_handler_settings():

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
+import yaml
 from conftest_db import make_registry
 from rich.console import Console
 from sqlalchemy import select
@@ -124,13 +126,18 @@ class Link(BaseHTTPRequestHandler):
         pass
 
 
-def test_recheck_one_link(sqlite_url: str, sqlite_session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_recheck_one_link(sqlite_url: str, sqlite_session: Session, monkeypatch: pytest.MonkeyPatch,
+                          tmp_path: Path) -> None:
     monkeypatch.setattr(cmd_recheck, "console", Console(width=200))
     monkeypatch.setattr(cmd_recheck, "err_console", Console(width=200, stderr=True))
     server = ThreadingHTTPServer(("127.0.5.2", 0), Link)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     home = f"http://127.0.5.2:{server.server_address[1]}/"
     gone = home + "gone.html"
+    # the registry names the site: its own host and port are what a recheck may request on loopback
+    registry = tmp_path / "sites.yaml"
+    registry.write_text(yaml.safe_dump({"units": [{"id": "u", "name": "单位", "kind": "county", "sites": [
+        {"id": "a", "name": "站", "url": home}]}]}, allow_unicode=True), encoding="utf-8")
     s = sqlite_session
     rb = RunBuilder(s, AS_OF)
     rb.site("a", home=home)
@@ -149,7 +156,7 @@ def test_recheck_one_link(sqlite_url: str, sqlite_session: Session, monkeypatch:
     cli = CliRunner()
 
     def recheck(*extra: str) -> Any:
-        return cli.invoke(app, ["recheck", "--db", sqlite_url, "--site", "a", *extra])
+        return cli.invoke(app, ["recheck", "--config", str(registry), "--db", sqlite_url, "--site", "a", *extra])
 
     try:
         # a link is requested now: a check date does not apply (refused before any request)
