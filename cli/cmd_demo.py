@@ -51,6 +51,8 @@ def demo(
 
     console.print(f"  findings      {cli_name()} findings --db {db_path} --format table")
     console.print(f"  scores        {cli_name()} scores --db {db_path}")
+    console.print(f"  web UI        {cli_name()} user add admin --role admin --db {db_path}   (once: sets a password)")
+    console.print(f"                {cli_name()} serve --db {db_path}   then open http://127.0.0.1:8000/")
     if result.status != "completed":
         raise typer.Exit(exitcodes.FAILED)
 

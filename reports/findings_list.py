@@ -32,7 +32,7 @@ class FindingFilter:
     severity: str | None = None
     status: str | None = None
     quarter: str | None = None  # first seen in this quarter, e.g. 2026Q4
-    q: str | None = None  # words searched in the detail, target, URL and subject id
+    q: str | None = None  # words searched in the detail and the target (URL, column, page)
     all_runs: bool = False  # every finding ever recorded, not only the current ones
     sort: str = "severity"
     desc: bool = False
@@ -94,8 +94,9 @@ def _filtered(f: FindingFilter, scope_unit: str | None) -> Select[Any]:
         stmt = stmt.where(Finding.id.in_(f.ids))
     for word in (f.q or "").split()[:5]:
         like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(Finding.detail.ilike(like, escape="\\"), Finding.target.ilike(like, escape="\\"),
-                              Finding.url.ilike(like, escape="\\"), Finding.subject_id.ilike(like, escape="\\")))
+        # a word without Latin letters has no case: LIKE is as good and much cheaper than ILIKE
+        op = "ilike" if any(c.isascii() and c.isalpha() for c in word) else "like"
+        stmt = stmt.where(or_(*(getattr(col, op)(like, escape="\\") for col in (Finding.detail, Finding.target))))
     return stmt
 
 

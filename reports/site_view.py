@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.urls import url_hash
 from db.audit import review_history
-from db.models import Account, ColumnItem, Finding, RecheckTask, ScanRun, Screenshot, Site, SiteScan
+from db.models import Account, ColumnItem, Finding, RecheckTask, ScanRun, Screenshot, Site, SiteScan, Unit
 from reports.dashboard import score_history
 from reports.findings_list import FindingFilter, finding_rows, list_findings
 
@@ -44,10 +44,12 @@ def subject(session: Session, subject_id: str) -> Subject | None:
 def subjects_of(session: Session, scope_unit: str | None = None) -> list[Subject]:
     out: list[Subject] = []
     for model, kind in ((Site, "site"), (Account, "account")):
-        stmt = select(model).order_by(model.unit_id, model.id)
+        stmt = (select(model.id, model.name, model.url, model.unit_id, Unit.name, model.active)
+                .join(Unit, Unit.id == model.unit_id).order_by(model.unit_id, model.id))
         if scope_unit is not None:
             stmt = stmt.where(model.unit_id == scope_unit)
-        out += [Subject(s.id, kind, s.name, s.url, s.unit_id, s.unit.name, s.active) for s in session.scalars(stmt)]
+        out += [Subject(sid, kind, name, url, uid, uname, active)
+                for sid, name, url, uid, uname, active in session.execute(stmt)]
     return out
 
 

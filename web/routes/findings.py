@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from checks.engine import set_status
 from reports import labels
-from reports.findings_list import SORTS, FindingFilter, finding_ids, list_findings
+from reports.findings_list import SORTS, FindingFilter, finding_ids, list_findings, unit_names
 from reports.site_view import finding, subjects_of
 from reports.users import Principal
 from web.deps import DB, Reviewer, SignedIn, render, require_unit, scope
@@ -52,8 +52,11 @@ def filter_query(request: Request, **override: object) -> str:
 def findings_list(request: Request, user: SignedIn, session: DB) -> Response:
     f = finding_filter(request)
     page = list_findings(session, f, scope(user))
-    subjects = subjects_of(session, scope(user))
-    units = sorted({(s.unit_id, s.unit_name) for s in subjects})
+    names = unit_names(session)
+    units = sorted((uid, name) for uid, name in names.items() if user.may_see_unit(uid))
+    # the site choice lists one unit's sites (a city has thousands): the chosen unit's, or the webmaster's
+    unit = scope(user) or f.unit
+    subjects = subjects_of(session, unit) if unit else []
     return render(request, "findings.html", {
         "page": page, "f": f, "subjects": subjects, "units": units, "sorts": SORTS,
         "qs": lambda **kw: filter_query(request, **kw), "export_qs": filter_query(request),
