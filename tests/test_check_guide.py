@@ -31,6 +31,14 @@ def test_table_guide_with_synonyms_and_an_empty_label() -> None:
     assert "联系电话" not in g["labelled"]  # the footer's phone is the site's, not the guide's
 
 
+def test_an_empty_last_cell_is_missing_whatever_follows_the_table() -> None:
+    sel = Selector("""<html><body><h1>取水许可办事指南</h1><table><tr><th>事项名称</th><td>取水许可</td></tr>
+      <tr><th>设定依据</th><td>《取水许可和水资源费征收管理条例》</td></tr><tr><th>收费标准：</th><td> </td></tr></table>
+      <p>【打印本页】【关闭窗口】</p></body></html>""")
+    g = guide_page(sel)
+    assert g is not None and g["shown"] == ["事项名称", "设定依据"] and g["labelled"] == ["事项名称", "设定依据", "收费标准"]
+
+
 def test_untitled_page_needs_guide_only_labels() -> None:
     notice = Selector("""<html><body><h1>关于召开安全生产会议的通知</h1><p>会议时间：11月2日</p><p>办理地点：三楼会议室</p>
       <p>联系电话：0915-1234567</p><p>办理时间：上午</p></body></html>""")

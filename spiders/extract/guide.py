@@ -13,7 +13,7 @@ from typing import Any
 
 from parsel import Selector
 
-from spiders.extract.labels import LabelSet, label_values, page_lines
+from spiders.extract.labels import LabelSet, labelled, page_lines
 from spiders.extract.text import collapse, compact
 
 CATEGORIES = LabelSet({
@@ -42,7 +42,7 @@ def guide_page(sel: Selector, lines: list[str] | None = None) -> dict[str, Any] 
     None when the page is not a 办事指南 (see MIN_LABELS). `name` is the 事项名称 value, else the
     page's main heading. `lines`: the page's page_lines(), when the caller has them already."""
     lines = page_lines(sel) if lines is None else lines
-    values = label_values(lines, CATEGORIES)
+    values = labelled(sel, lines, CATEGORIES)
     heading = collapse(" ".join(sel.xpath("(//h1|//h2)[1]//text()").getall())) or collapse(
         " ".join(sel.xpath("//title//text()").getall()))
     titled = any(t in heading for t in GUIDE_TITLES) or any(t in (lines[0] if lines else "") for t in GUIDE_TITLES)

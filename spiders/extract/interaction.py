@@ -20,14 +20,15 @@ from typing import Any
 from parsel import Selector
 
 from spiders.extract.dates import parse_date_ex
-from spiders.extract.labels import LabelSet, label_values, page_lines
+from spiders.extract.labels import LabelSet, label_values, labelled, page_lines
 from spiders.extract.links import Resolver, anchor_text
 from spiders.extract.regions import BODY, SIDE, regions_for
 from spiders.extract.text import collapse, compact
 from spiders.extract.urls import base_url
 
 MESSAGE_LABELS = LabelSet({
-    "asked": ("留言时间", "来信时间", "提问时间", "咨询时间", "写信时间", "发信时间", "提交时间", "投诉时间", "诉求时间"),
+    "asked": ("留言时间", "来信时间", "提问时间", "咨询时间", "写信时间", "发信时间", "提交时间", "投诉时间", "诉求时间",
+              "留言日期", "来信日期", "提问日期"),
     "answered": ("答复时间", "回复时间", "办结时间", "反馈时间", "回复日期", "答复日期", "办理时间", "处理时间"),
     "status": ("办理状态", "办事状态", "信件状态", "处理状态", "回复状态", "答复状态", "状态"),
     "reply": ("答复内容", "回复内容", "答复意见", "回复意见", "处理情况", "办理结果", "处理结果", "办理情况", "答复"),
@@ -102,7 +103,7 @@ def message_detail(sel: Selector, as_of: dt.date | None = None, lines: list[str]
     """{asked, answered, status, replied} of a letter's detail page (ISO dates), or None when the
     page shows neither when the message was left nor a status or reply time. `lines`: the page's
     page_lines(), when the caller has them already."""
-    values = label_values(page_lines(sel) if lines is None else lines, MESSAGE_LABELS)
+    values = labelled(sel, page_lines(sel) if lines is None else lines, MESSAGE_LABELS)
     got = _from_values(values, as_of)
     if got.get("asked") is None and got.get("answered") is None and "status" not in got:
         return None

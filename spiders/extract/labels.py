@@ -18,7 +18,7 @@ from typing import Any
 from parsel import Selector
 
 from spiders.extract.regions import FOOTER, NAV, regions_for
-from spiders.extract.text import iter_text_blocks, join_blocks
+from spiders.extract.text import collapse, iter_text_blocks, join_blocks
 
 _SEP = "•·|｜;；▪●◆■"
 _WS = r"[\s\u3000\xa0]*"
@@ -54,6 +54,11 @@ class LabelSet:
             at = m.start()
             if at == 0 or line[at - 1].isspace() or line[at - 1] in _SEP or m.group("colon"):
                 yield m
+
+    def match_whole(self, text: str) -> str | None:
+        """The label a cell's whole text is (numbering, brackets and a colon allowed), else None."""
+        m = self._rx.fullmatch(text.strip(" " + _SEP))  # type: ignore[attr-defined]
+        return m.group("label") if m else None
 
     def starts_line(self, line: str) -> bool:
         m = self._rx.match(line.lstrip(" " + _SEP))  # type: ignore[attr-defined]
@@ -98,3 +103,38 @@ def label_values(lines: Sequence[str], labels: LabelSet) -> dict[str, tuple[str,
                 value = "" if labels.starts_line(nxt) else nxt.strip()
             out[key] = ("".join(m.group("label").split()), value)
     return out
+
+
+_CELLS = ("td", "th", "dt", "dd")
+
+
+def cell_values(sel: Selector | Any, labels: LabelSet) -> dict[str, tuple[str, str]]:
+    """key -> (label, value) from label cells: a td/th/dt holding only a label, whose value is the
+    next td/dd, empty or not. Where the text lines lose an empty cell (「<th>收费标准</th><td></td>」
+    at the end of a table, whose next line is whatever follows the table), this keeps it empty."""
+    root = sel.root if isinstance(sel, Selector) else sel
+    if not isinstance(getattr(root, "tag", None), str):
+        return {}
+    regions = regions_for(root)
+    out: dict[str, tuple[str, str]] = {}
+    for cell in root.iter(*_CELLS):
+        text = collapse("".join(cell.itertext()))
+        if not text or len(text) > 20 or regions.of(cell) in (FOOTER, NAV):
+            continue
+        m = labels.match_whole(text)
+        if m is None:
+            continue
+        nxt = cell.getnext()
+        while nxt is not None and not (isinstance(nxt.tag, str) and nxt.tag.lower() in _CELLS):
+            nxt = nxt.getnext()
+        if nxt is None or nxt.tag.lower() not in ("td", "dd"):
+            continue
+        key = labels.key(m)
+        if key not in out:
+            out[key] = ("".join(m.split()), collapse("".join(nxt.itertext())))
+    return out
+
+
+def labelled(sel: Selector | Any, lines: Sequence[str], labels: LabelSet) -> dict[str, tuple[str, str]]:
+    """label_values over the text lines, with label cells' own values taking precedence."""
+    return {**label_values(lines, labels), **cell_values(sel, labels)}
