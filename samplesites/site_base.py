@@ -116,7 +116,9 @@ class SampleSite(ABC):
 
     def city_mailbox(self, page: Page, text: str = "市长信箱") -> str:
         """A link to the city portal's 市长信箱, where a department site sends citizens' letters (a
-        consultation channel on the city's platform)."""
+        consultation channel on the city's platform). Every sample site needs a working channel on
+        its homepage (this link, or a 信箱 page with a form or a 我要写信 link), or its truth must list
+        interaction_channel_missing: a 信箱 page of text alone is no channel."""
         return page.a(self.ctx.base_urls[CITY_SITE_ID] + CITY_MAILBOX.lstrip("/"), text, target="_blank")
 
     def other_sites(self, page: Page) -> str:
