@@ -9,7 +9,8 @@ Indicator: 安全、泄密事故等严重问题 (单项否决) sub-item 4 「对
 hidden link to the site's own pages (a collapsed menu, a skip link) is layout, not 暗链: only
 targets outside the site's hosts count, and not the CMS vendors' own hidden signatures
 (`vendor_hosts`: every 大汉 Hanweb page carries <a href="http://www.hanweb.com" style="display:none">
-Produced By 大汉网络 大汉版通发布系统</a>).
+Produced By 大汉网络 大汉版通发布系统</a>), nor the national 找错 entry some sites hide
+(`known_url_parts`: …/exposure/jiucuo.html?site_code=…).
 
 Reads: Link rows with `hidden` set (spiders.extract.hidden records why and the hiding element's
 markup) and `internal` false, tags in `tags`; the target's LinkResult title when the crawl read it.
@@ -38,6 +39,8 @@ class Config(CheckConfig):
     tags: list[str] = ["a", "area"]
     # hosts (and their subdomains) whose hidden links are a CMS vendor's signature, not 暗链
     vendor_hosts: list[str] = []
+    # URL parts of hidden links that national systems put on pages (the 找错 exposure entry)
+    known_url_parts: list[str] = []
     max_sources: int = Field(default=20, ge=1)
 
 
@@ -56,7 +59,8 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
         select(Link).where(Link.run_id == ctx.run_id, Link.hidden.is_not(None), Link.internal.is_(False),
                            Link.tag.in_(cfg.tags)).order_by(Link.id)
     ):
-        if link.site_id in sites and link.hidden and not _vendor(link.target_url, cfg.vendor_hosts):
+        if link.site_id in sites and link.hidden and not _vendor(link.target_url, cfg.vendor_hosts) \
+                and not any(part in link.target_url for part in cfg.known_url_parts):
             by_site[(link.site_id, link.target_hash)].append(link)
     if not by_site:
         return

@@ -96,12 +96,15 @@ def test_hidden_external_link_vs_hidden_link_to_own_page(session: Session) -> No
     assert "暗链" in d.detail and "display:none" in d.detail
 
 
-def test_cms_vendor_signature_is_not_a_hidden_link(session: Session) -> None:
+def test_cms_vendor_signature_and_jiucuo_entry_are_not_hidden_links(session: Session) -> None:
     rb = RunBuilder(session, AS_OF)
     home = _site(rb)
     sig = "http://www.hanweb.com/"
     rb.link("s1", home, sig, anchor="Produced By 大汉网络 大汉版通发布系统", internal=False).hidden = {
         "why": "display_none", "markup": '<a href="http://www.hanweb.com" style="display:none">', "by_script": False}
+    jiucuo = "http://121.43.68.40/exposure/jiucuo.html?site_code=3300000020"
+    rb.link("s1", home, jiucuo, anchor="", internal=False).hidden = {
+        "why": "display_none", "markup": '<a style="display:none;" href="…">', "by_script": False}
     rb.done()
     assert drafts_of(session, rb.id, "hidden_link") == []
-    assert len(drafts_of(session, rb.id, "hidden_link", vendor_hosts=[])) == 1
+    assert len(drafts_of(session, rb.id, "hidden_link", vendor_hosts=[], known_url_parts=[])) == 2

@@ -33,7 +33,9 @@ _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _LENGTH = re.compile(r"^(-?\d+(?:\.\d+)?)(px|em|rem|pt|%)?$")
 _SIMPLE_SELECTOR = re.compile(r"^[a-z0-9]*([.#][\w-]+)$", re.I)
-_HINT = re.compile(r"display|visibility|hidden|font-size|text-indent|left|top|height|width", re.I)
+# words one of which a page hiding anything must contain (a plain substring test: a regex
+# alternation over a 5 MB page costs seconds)
+_HINTS = ("display", "visibility", "hidden", "font-size", "text-indent", "left", "top", "height", "width")
 
 
 @dataclass
@@ -113,6 +115,9 @@ class _Styles:
                     self.hide[m.group(1)] = (why, f"{s}{{{body.strip()}}}"[:MARKUP_MAX])
 
 
+_INLINE_WINS = {"display_none": "display", "visibility_hidden": "visibility"}
+
+
 def _keys(el: Any) -> list[str]:
     keys = [f".{c}" for c in (el.get("class") or "").split()]
     if el.get("id"):
@@ -121,11 +126,20 @@ def _keys(el: Any) -> list[str]:
 
 
 class _Page:
-    def __init__(self, root: Any, scripts: str, styles: _Styles) -> None:
+    def __init__(self, root: Any, styles: _Styles, scripts: str | None = None) -> None:
         self.root = root
-        self.scripts = scripts  # inline script text and on* handlers: what can show a container
+        self._scripts = scripts
         self.styles = styles
         self._memo: dict[Any, tuple[str, str, str | None] | None] = {}
+
+    @property
+    def scripts(self) -> str:
+        """Inline script text and on* handlers: what can show a container (read once, when needed)."""
+        if self._scripts is None:
+            bits = [str(t) for t in self.root.xpath("//script[not(@src)]/text()")]
+            bits += [str(v) for v in self.root.xpath("//@*[starts-with(name(), 'on')]")]
+            self._scripts = "\n".join(bits)
+        return self._scripts
 
     def toggled(self, el: Any) -> bool:
         for key in _keys(el):
@@ -135,14 +149,21 @@ class _Page:
         return parent is not None and any(k.startswith("on") for k in parent.attrib)
 
     def own(self, el: Any) -> tuple[str, str, str | None] | None:
+        """Why the element itself hides its content (why, its opening tag, the <style> rule), or None."""
+        if not el.attrib:
+            return None
+        style = el.get("style") or ""
         if el.get("hidden") is not None:
             why, rule = "hidden_attr", None
         else:
-            why, rule = (hiding(el.get("style") or "") or None), None
-            if why is None:
+            why, rule = (hiding(style) if style else None), None
+            if why is None and self.styles.hide:
+                inline = _declarations(style) if style else {}
                 for key in _keys(el):
-                    if key in self.styles.hide:
-                        why, rule = self.styles.hide[key]
+                    found = self.styles.hide.get(key)
+                    # an inline display/visibility overrides what a class rule says about it
+                    if found and not (found[0] in _INLINE_WINS and _INLINE_WINS[found[0]] in inline):
+                        why, rule = found
                         break
         if why is None or self.toggled(el):
             return None
@@ -171,34 +192,40 @@ def find_hidden_links(sel: Selector, page_url: str, html_text: str = "",
     """Canonical URL -> how it is hidden, for the page's anchors that only occur hidden (an URL also
     linked visibly on the page is not hidden). Script-written anchors are included (by_script)."""
     root = sel.root
-    if not isinstance(getattr(root, "tag", None), str) or not _HINT.search(html_text or etree.tostring(root, encoding=str)):
+    if not isinstance(getattr(root, "tag", None), str):
         return {}
-    css = "\n".join(t for t in root.xpath("//style/text()"))
-    script_bits = [t for t in root.xpath("//script[not(@src)]/text()")]
-    handlers = [v for el in root.iter() if isinstance(el.tag, str) for k, v in el.attrib.items() if k.startswith("on")]
-    page = _Page(root, "\n".join(script_bits + handlers), _Styles(css))
+    low = (html_text or etree.tostring(root, encoding=str)).lower()
+    if not any(h in low for h in _HINTS):
+        return {}
+    page = _Page(root, _Styles("\n".join(root.xpath("//style/text()"))))
+    # the hiding elements, outermost first (document order), and what lies inside them: one pass
+    # over the elements, no walk up from every anchor (pages carry 100,000 links)
+    covered: dict[Any, tuple[str, str, str | None]] = {}
+    candidates = "//*[@style or @hidden or @class or @id]" if page.styles.hide else "//*[@style or @hidden]"
+    for el in root.xpath(candidates):
+        if el in covered:
+            continue
+        found = page.own(el)
+        if found is not None:
+            for inner in el.iter("a", "area", "script"):
+                covered.setdefault(inner, found)
     resolver = Resolver(base_url(sel, page_url), encoding)
     hidden: dict[str, HiddenLink] = {}
     visible: set[str] = set()
-    for el in root.iter("a", "area"):
-        url = resolver(el.get("href"))
-        if url is None:
-            continue
-        found = page.hidden_by(el)
-        if found is None:
-            visible.add(url)
-        elif url not in hidden:
-            why, markup, rule = found
+    for el, (why, markup, rule) in covered.items():
+        if el.tag in ("a", "area") and (url := resolver(el.get("href"))) is not None and url not in hidden:
             hidden[url] = HiddenLink(RawLink(url, el.tag, "href", anchor_text(el), BODY), why, markup, rule=rule)
     for script in root.iter("script"):
         if script.get("src") or not script.text or "write" not in script.text:
             continue
-        container = page.hidden_by(script)
         written = script_writes(script.text)
         if written.strip():
             # the writing script names its own markup: it does not show it on demand
-            others = _Page(root, page.scripts.replace(script.text, ""), page.styles)
-            _script_links(written, container, others, resolver, hidden, visible)
+            others = _Page(root, page.styles, page.scripts.replace(script.text, ""))
+            _script_links(written, covered.get(script), others, resolver, hidden, visible)
+    if hidden:  # only then are the visible anchors worth resolving
+        visible.update(u for el in root.iter("a", "area") if el not in covered
+                       and (u := resolver(el.get("href"))) is not None)
     return {u: h for u, h in hidden.items() if u not in visible}
 
 
@@ -208,7 +235,7 @@ def _script_links(written: str, container: tuple[str, str, str | None] | None, p
         frag = Selector(text=f"<div>{written}</div>").root
     except (ValueError, etree.ParserError):
         return
-    sub = _Page(frag, page.scripts, page.styles)
+    sub = _Page(frag, page.styles, page.scripts)
     for el in frag.iter("a", "area"):
         url = resolver(el.get("href"))
         if url is None:
