@@ -25,7 +25,7 @@ from core.registry import ColumnRules, Registry, load_column_rules, load_registr
 from core.urls import canonical, set_session_params
 from crawler import settings as defaults
 from spiders.dynamic import API_KINDS, DynamicLists
-from spiders.extract.columns import classify_page, column_candidates, hub_links
+from spiders.extract.columns import block_columns, classify_page, column_candidates, hub_links
 from spiders.extract.links import count_link_elements, extract_links
 from spiders.extract.lists import PageContext, extract_list
 from spiders.extract.meta import metadata_table, national_meta
@@ -116,6 +116,7 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
                         url=url, name=col.name, category=col.category or category,
                         source="config", parent_url=None, disclosure_section=section,
                     )
+                    state.columns[url].list_urls.add(url)
                     state.pages_requested.add(url)
                     yield self._request(state, url, "column", depth=1, column=url)
         # the homepage hosts' AAAA records and IPv6 answers (spiders/outbound.py)
@@ -414,8 +415,11 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
         yield hcol.record(state.id)
         if self.light and not any(e.published for e in entries):
             self.nav_only.add(state.id)
-        for cand in column_candidates(sel, response.url, state.is_internal, self.rules, homepage=True,
-                                      home_url=home):
+        # the navigation, the 政府信息公开 entry, and the columns the homepage's titled blocks lead to
+        candidates = column_candidates(sel, response.url, state.is_internal, self.rules, homepage=True,
+                                       home_url=home)
+        candidates += block_columns(sel, response.url, state.is_internal, rules=self.rules, home_url=home)
+        for cand in candidates:
             in_disclosure = any(n in cand.name for n in self.rules.disclosure_hub)
             source = "nav" if cand.region == "nav" else ("disclosure" if in_disclosure else "nav")
             yield from self._add_column(state, cand.name, cand.url, source=source, parent=None, depth=1,

@@ -104,7 +104,7 @@ def test_entries_are_read_whatever_the_link_looks_like():
               "市政府办公室关于做好防汛工作的通知", "关于公布第二批示范单位名单的公告", "关于征求意见的公告"]
     hrefs = ["http://www.gov.cn/zhengce/content/202611/content_5.htm", "/files/report.pdf", "/news/show.aspx?id=31",
              "/news/view.asp?id=7", "/info.jsp?infoid=9", "?id=5&m=show"]
-    html = _page("<ul>" + "".join(f'<li><a href="{h}">{t}</a></li>' for h, t in zip(hrefs, titles)) + "</ul>")
+    html = _page("<ul>" + "".join(f'<li><a href="{h}">{t}</a></li>' for h, t in zip(hrefs, titles, strict=True)) + "</ul>")
     assert [e.title for e in _html(html).entries] == titles
 
 
@@ -262,7 +262,8 @@ HANWEB_PAGE = """<html><head><meta name="PubDate" content="2026-09-12 08:00"></h
 
 
 def test_hanweb_datastore_extractor_and_registry_order():
-    assert isinstance(LIST_EXTRACTORS[0], HanwebDatastoreExtractor)
+    # a data body first (a datastore or JSON answer at the column URL), then the datastore in a page
+    assert isinstance(LIST_EXTRACTORS[1], HanwebDatastoreExtractor)
     assert all(isinstance(e, ListExtractor) for e in LIST_EXTRACTORS)
     ctx = _ctx(HANWEB_PAGE, "http://127.0.2.1/col/col33718/index.html")
     result, name = extract_list(ctx)

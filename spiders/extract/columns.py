@@ -164,6 +164,8 @@ def hub_links(sel: Selector, page_url: str, is_internal: Callable[[str], bool], 
 def classify_page(list_result: ListResult | None, pager: PagerResult | None, hub_links: list[ColumnLink]) -> str:
     """'list' (entries, a placeholder or a pager), else 'hub' (>= 2 sub-column links in the body),
     else 'page' (a single article such as 政府信息公开指南)."""
+    if list_result is not None and list_result.meta.get("page_kind") == "detail":
+        return "page"  # one document (an article with its attachments), whatever links it shows
     if list_result is not None and (list_result.entries or list_result.placeholder):
         return "list"
     if pager is not None and pager.kind:
@@ -171,3 +173,144 @@ def classify_page(list_result: ListResult | None, pager: PagerResult | None, hub
     if len(hub_links) >= 2:
         return "hub"
     return "page"
+
+
+# --- titled blocks: a heading (or a "more" link) over a list --------------------------------
+
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+HEADING_TOKENS = frozenset({"tit", "title", "titles", "hd", "tab", "tabs", "bt", "lmmc", "lm", "name", "caption"})
+MORE_TEXTS = frozenset({"更多", "more", "更多>>", "更多>", "更多+", "+更多", "more+", "more>>", "more>", "查看更多", "更多»",
+                        ">>", "+", "more»"})
+MORE_TOKENS = frozenset({"more", "gd", "gengduo"})
+
+
+def _heading_of(a: Any) -> Any | None:
+    """The heading element (h1-h6, or a title/tab bar by class) the link sits in, if any."""
+    node = a.getparent()
+    for _ in range(3):
+        if node is None or not isinstance(node.tag, str):
+            return None
+        if node.tag in HEADING_TAGS or set(tokens(node.get("class"))) & HEADING_TOKENS:
+            return node
+        node = node.getparent()
+    return None
+
+
+def _is_more(a: Any) -> bool:
+    text = compact("".join(a.itertext())).casefold()
+    if text in MORE_TEXTS:
+        return True
+    if set(tokens(a.get("class"))) & MORE_TOKENS:
+        return True
+    if text or compact(a.get("title")):
+        return False
+    # an icon or arrow: <a><img src="more.png"></a>, or a bare link in the block's title bar
+    for img in a.iter("img"):
+        src = ((img.get("src") or "") + " " + (img.get("alt") or "")).casefold()
+        if "more" in src or "gengduo" in src or "更多" in src:
+            return True
+    return _heading_of(a) is not None
+
+
+def _block_of(node: Any, has_list: Callable[[Any], bool]) -> Any | None:
+    """The smallest ancestor of a heading that also holds a list (the block it titles)."""
+    cur = node.getparent()
+    for _ in range(4):
+        if cur is None or not isinstance(cur.tag, str) or cur.tag == "body":
+            return None
+        if has_list(cur):
+            return cur
+        cur = cur.getparent()
+    return None
+
+
+def _heading_text(block: Any, more: Any) -> str:
+    """The block's name: the text of its heading element (or of the element holding the more
+    link), the more link's own text left out."""
+    inside = set(more.iter())
+    for el in block.iter():
+        if not isinstance(el.tag, str) or el in inside:
+            continue
+        if el.tag in HEADING_TAGS or set(tokens(el.get("class"))) & HEADING_TOKENS:
+            parts = [t for t in _texts_outside(el, inside)]
+            name = compact("".join(parts))
+            if 2 <= len(name) <= 20:
+                return name
+    return ""
+
+
+def _texts_outside(el: Any, inside: set[Any]) -> list[str]:
+    out = []
+    if el.text and el not in inside:
+        out.append(el.text)
+    for child in el:
+        if child in inside:
+            if child.tail:
+                out.append(child.tail)
+            continue
+        if isinstance(child.tag, str) and child.tag not in ("script", "style"):
+            out.extend(_texts_outside(child, inside))
+        if child.tail:
+            out.append(child.tail)
+    return out
+
+
+def block_columns(sel: Selector, page_url: str, is_internal: Callable[[str], bool], *,
+                  rules: ColumnRules | None = None, home_url: str | None = None) -> list[ColumnLink]:
+    """Columns the page's titled blocks lead to: a link in a block's heading (a tab bar of
+    column names over lists), and a block's "more" link, named from the block's heading even
+    when the link has no text. Blocks are body-region containers that hold a list of links."""
+    root = sel.root
+    if not isinstance(getattr(root, "tag", None), str):
+        return []
+    regions = regions_for(root)
+    col = _Collector(sel, page_url, is_internal, rules, home_url)
+    list_items: dict[Any, int] = {}
+    for a in root.iter("a"):
+        if not a.get("href"):
+            continue
+        item = a.getparent()
+        while item is not None and item.tag not in ("li", "tr", "dd"):
+            item = item.getparent()
+        if item is not None:
+            parent = item.getparent()
+            list_items[parent] = list_items.get(parent, 0) + 1
+
+    lists = {p for p, n in list_items.items() if n >= 2}
+
+    def has_list(el: Any) -> bool:
+        return any(p is el or _is_descendant_of(p, el) for p in lists)
+
+    for a in root.iter("a"):
+        if not a.get("href") or regions.of(a) != BODY or _in_breadcrumb(a):
+            continue
+        heading = _heading_of(a)
+        more = _is_more(a)
+        if heading is None and not more:
+            continue
+        block = _block_of(heading if heading is not None else a, has_list)
+        if block is None:
+            continue
+        if more:
+            name = _heading_text(block, a)
+            url = col.resolver(a.get("href"))
+            if not name or url is None or not is_internal(url) or _same_page(url, col.home) or url in col.seen:
+                continue
+            if name.casefold() in col.exclude or _same_page(url, col.page):
+                continue
+            col.seen.add(url)
+            col.out.append(ColumnLink(name=name, url=url, region=BODY))
+        else:
+            url = col.resolver(a.get("href"))
+            if url is not None and not _same_page(url, col.page):
+                col.candidate(a, BODY)
+    return col.out
+
+
+def _is_descendant_of(el: Any, ancestor: Any) -> bool:
+    node = el.getparent()
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.getparent()
+    return False

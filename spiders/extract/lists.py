@@ -22,7 +22,7 @@ from spiders.extract.entries import (
 from spiders.extract.hanweb import HanwebDatastoreExtractor, parse_dataproxy
 from spiders.extract.jsonlist import parse_json_list
 from spiders.extract.links import Resolver
-from spiders.extract.records import Record, after_text, find_regions, main_region
+from spiders.extract.records import Record, after_text, find_regions, is_article, main_region
 from spiders.extract.regions import regions_for
 from spiders.extract.urls import base_url
 
@@ -63,6 +63,9 @@ class HtmlListExtractor:
         host = (urlsplit(ctx.url).hostname or "").lower() or None
         best = main_region(find_regions(root, resolver, regions, resolver(ctx.url), host))
         placeholder = find_placeholder(root, ctx.placeholders, regions)
+        if is_article(root, regions, best):
+            # a detail page: its attachment or related-links box is no list of the page
+            return ListResult(entries=[], placeholder=None, container="", meta={"page_kind": "detail"})
         if best is None:
             return ListResult(entries=[], placeholder=placeholder, container="")
         entries = [record_entry(r, ctx) for r in best.records]

@@ -98,6 +98,10 @@ class _Index:
     def __init__(self, root: Any, resolver: Resolver, regions: RegionMap, here: str | None) -> None:
         self.regions = regions
         self.links: dict[Any, str] = {}
+        # elements in each subtree (children come after their parent in document order)
+        self.size: dict[Any, int] = {}
+        for el in reversed(list(root.iter())):
+            self.size[el] = 1 + sum(self.size.get(c, 1) for c in el)
         for a in root.iter("a"):
             href = a.get("href")
             if href is None:
@@ -226,6 +230,8 @@ def _score(parent: Any, tag: str, children: list[Any], index: _Index, region: st
             continue
         seen.add(url)
         text = _title_text(a)
+        if not text:
+            continue  # an icon link (share buttons, a picture without alt) titles nothing
         if _NUMERIC.match(text):
             numeric += 1  # a pager's 1 2 3 … links
         records.append(Record(child, a, url))
@@ -241,11 +247,16 @@ def _score(parent: Any, tag: str, children: list[Any], index: _Index, region: st
             url_dated += 1
         if page_host is None or (urlsplit(url).hostname or "").lower() == page_host:
             same_host += 1
+    if len(records) >= 2:
+        # records are alike in size: a wrapper holding the article among small link rows is none
+        sizes = sorted(index.size.get(r.item, 1) for r in records)
+        limit = 8 * sizes[(len(sizes) - 1) // 2] + 20
+        records = [r for r in records if index.size.get(r.item, 1) <= limit]
     n = len(records)
     if n == 0 or numeric * 2 > n:
         return None
-    if n == 1 and biggest > 2:
-        return None  # a layout block around several links is no one-item list
+    if n == 1 and (biggest > 2 or not same_host):
+        return None  # a layout block around several links, or one link off-site, is no list
     classes = [(r.item.get("class") or "").strip() for r in records]
     if n >= 2 and all(classes) and len(set(classes)) == n:
         return None  # layout blocks (left column, right column), each styled its own way
@@ -296,3 +307,36 @@ def main_region(regions_found: list[Region]) -> Region | None:
         return best
     body = next((r for r in lists if r.region == BODY), None)
     return body if body is not None and body.score >= BODY_PREFERENCE * best.score else best
+
+
+# an article page: this much text outside links and outside its largest list, and more than
+# ARTICLE_RATIO times the list's own text (a detail page's attachments or related links)
+ARTICLE_MIN_TEXT = 500
+ARTICLE_RATIO = 2.0
+
+
+def is_article(root: Any, regions: RegionMap, region: Region | None) -> bool:
+    """Whether the page is a single document (a detail page) rather than a list: its body carries
+    far more running text outside links than its best list carries."""
+    skip: set[Any] = set()
+    for a in root.iter("a"):
+        skip.update(a.iter())
+    list_text = 0
+    if region is not None:
+        if len(region.records) >= 10 and region.dated >= 0.5:
+            return False
+        for r in region.records:
+            list_text += len(record_text(r.item))
+            skip.update(r.item.iter())
+    total = 0
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el in skip or el.tag in SKIP_TAGS:
+            continue
+        if regions.of(el) not in (BODY, SIDE):
+            continue
+        if el.text:
+            total += len(el.text.strip())
+        for child in el:
+            if child.tail and child not in skip:
+                total += len(child.tail.strip())
+    return total >= ARTICLE_MIN_TEXT and total >= ARTICLE_RATIO * list_text
