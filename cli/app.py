@@ -16,8 +16,17 @@ app = typer.Typer(
 
 def _register() -> None:
     # Imported here so `govinspect --help` stays fast and a broken optional module names itself.
-    from cli import (cmd_db, cmd_demo, cmd_recheck, cmd_report, cmd_reports, cmd_scan, cmd_schedule, cmd_serve,
-                     cmd_user)
+    from cli import (
+        cmd_db,
+        cmd_demo,
+        cmd_recheck,
+        cmd_report,
+        cmd_reports,
+        cmd_scan,
+        cmd_schedule,
+        cmd_serve,
+        cmd_user,
+    )
 
     cmd_scan.register(app)
     cmd_demo.register(app)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cli.options import DbWrite
 from core import exitcodes
 
 DbOption = Annotated[
@@ -45,7 +46,7 @@ def _describe(rev: str | None, head: str) -> str:
 
 @db_app.command("upgrade")
 def upgrade_cmd(
-    db: DbOption = None,
+    db: DbWrite = None,
     revision: Annotated[str, typer.Option("--revision", help="Target revision")] = "head",
 ) -> None:
     """Create the database schema or migrate it to the latest revision; prints the revision reached."""

@@ -9,13 +9,14 @@ from typing import Annotated
 import typer
 
 from cli.cmd_scan import _as_of, console, print_summary, say_error
+from cli.options import OutputDir
 from core import exitcodes
 from core.clock import local_today
 from scan.runner import run_scan
 
 
 def demo(
-    out: Annotated[Path, typer.Option("--out", help="Where the sample sites, database and reports go")] = Path("govinspect-demo"),
+    out: OutputDir = Path("govinspect-demo"),
     as_of: Annotated[str | None, typer.Option("--as-of", help="Check date, YYYY-MM-DD (default today)")] = None,
 ) -> None:
     """Generate the bundled sample government sites, serve them on loopback, scan them, show the

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
+from cli.options import ConfigFile, DbRead
 from core import exitcodes
 from core.sanitize import shown
 from core.yamlconf import ConfigError
@@ -115,8 +116,8 @@ def _recheck_url(config: Path | None, db_url: str, site: str, url: str) -> None:
 def recheck(
     site: Annotated[str, typer.Option("--site", help="The site (or account) id to recheck")],
     url: Annotated[str | None, typer.Option("--url", help="Recheck only this broken link of the site")] = None,
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="Site registry YAML (default config/sites.yaml)")] = None,
-    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file (default $GOVINSPECT_DB or ./govinspect.db)")] = None,
+    config: ConfigFile = None,
+    db: DbRead = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Check date of the site rescan, YYYY-MM-DD (default "
                                               "today); not with --url")] = None,
 ) -> None:

@@ -22,6 +22,7 @@ from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cli.options import DbRead, IndicatorsFile, OutputFile, database_errors
 from core import exitcodes
 from core.sanitize import shown
 from core.yamlconf import ConfigError
@@ -31,7 +32,6 @@ from reports.queries import FINDING_FIELDS, SCORE_FIELDS, query_findings, query_
 console = Console()
 err_console = Console(stderr=True)
 
-DB_HELP = "Database URL or SQLite file (default $GOVINSPECT_DB or ./govinspect.db)"
 
 
 class Format(StrEnum):
@@ -190,20 +190,21 @@ def print_worst_findings(out: Console, db_url: str, limit: int = 12) -> None:
 
 
 def findings(
-    db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+    db: DbRead = None,
     site: Annotated[str | None, typer.Option("--site", help="Only this site (or account) id")] = None,
     check: Annotated[str | None, typer.Option("--check", help="Only this check id")] = None,
     status: Annotated[FindingStatus | None, typer.Option("--status", help="Review status")] = None,
     severity: Annotated[SeverityOpt | None, typer.Option("--severity", help="Severity")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file")] = None,
+    output: OutputFile = None,
     all_runs: Annotated[bool, typer.Option("--all", help="Every finding ever recorded, not only the latest scan's")] = False,
 ) -> None:
     """The findings of each site's latest scan (seen in it, or found fixed by it)."""
     engine, session = _session(db)
     try:
-        rows = query_findings(session, site=site, check=check, status=status.value if status else None,
-                              severity=severity.value if severity else None, all_runs=all_runs)
+        with database_errors(db):
+            rows = query_findings(session, site=site, check=check, status=status.value if status else None,
+                                  severity=severity.value if severity else None, all_runs=all_runs)
     finally:
         session.close()
         engine.dispose()
@@ -223,16 +224,17 @@ def _quarter_opt(value: str | None) -> str | None:
 
 
 def scores(
-    db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+    db: DbRead = None,
     quarter: Annotated[str | None, typer.Option("--quarter", help="e.g. 2026Q4 (default: the newest scored)",
                                                 callback=_quarter_opt)] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file")] = None,
+    output: OutputFile = None,
 ) -> None:
     """One row per site, account and unit: its latest score of the quarter."""
     engine, session = _session(db)
     try:
-        q, rows = query_scores(session, quarter)
+        with database_errors(db):
+            q, rows = query_scores(session, quarter)
     finally:
         session.close()
         engine.dispose()
@@ -240,9 +242,9 @@ def scores(
 
 
 def check(
-    db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+    db: DbRead = None,
     run: Annotated[int | None, typer.Option("--run", help="Scan run id (default: the newest)")] = None,
-    indicators: Annotated[Path | None, typer.Option("--indicators", help="Indicator config (default config/indicators.yaml)")] = None,
+    indicators: IndicatorsFile = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format: table or json")] = Format.table,
 ) -> None:
     """(Re)run the checks and the scoring on a stored scan run."""
@@ -283,7 +285,7 @@ def review(
     status: Annotated[ReviewStatus, typer.Option("--status", help="The verdict")],
     reason: Annotated[str | None, typer.Option("--reason", help="Why (required to dismiss)")] = None,
     by: Annotated[str | None, typer.Option("--by", help="Reviewer name")] = None,
-    db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+    db: DbRead = None,
 ) -> None:
     """Record an inspector's verdict on a finding; it survives rescans."""
     from checks.engine import set_status

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,9 +11,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from cli.options import ConfigFile, DbWrite, LogFile
 from core import exitcodes
 from core.sanitize import shown
 from core.yamlconf import ConfigError
+from scan.pool import default_workers
 from scan.runner import ScanBusyError, ScanError, ScanFailedError, ScanResult, run_scan
 
 console = Console()
@@ -70,17 +71,20 @@ class Kind(StrEnum):
 
 
 def scan(
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="Site registry YAML (default config/sites.yaml)")] = None,
-    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file (default $GOVINSPECT_DB or ./govinspect.db)")] = None,
+    config: ConfigFile = None,
+    db: DbWrite = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="The check date (监测时间点), YYYY-MM-DD; default today")] = None,
     site: Annotated[list[str] | None, typer.Option("--site", help="Scan only this site id (repeatable)")] = None,
-    log_file: Annotated[Path | None, typer.Option("--log-file", help="Write the crawl log here")] = None,
+    log_file: LogFile = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress display (plain log on stderr)")] = False,
     no_checks: Annotated[bool, typer.Option("--no-checks", help="Crawl only; run `govinspect check` later")] = False,
     kind: Annotated[Kind | None, typer.Option("--kind", help="Run kind (default: single with --site, else full); "
                                               "weekly = homepages and news columns only")] = None,
     skip_busy: Annotated[bool, typer.Option("--skip-busy", help="Leave out sites another live run is scanning "
                                             f"instead of refusing (exit {exitcodes.BUSY} if all are busy)")] = False,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Processes crawling sites side by side, "
+                                                "each site in its own (default: the number of cores; 1 = one "
+                                                "crawl in this process)")] = None,
 ) -> None:
     """Crawl the configured sites into the database, then run the checks and scores."""
     from db.session import resolve_url
@@ -89,7 +93,7 @@ def scan(
         result = run_scan(config, db_url=db, as_of=_as_of(as_of), site_ids=site or [],
                           kind=kind.value if kind else ("single" if site else "full"), progress=not no_progress,
                           log_file=str(log_file) if log_file else None, run_checks=not no_checks,
-                          skip_busy=skip_busy)
+                          skip_busy=skip_busy, workers=workers or default_workers())
     except ConfigError as exc:
         say_error("[red]config error:[/]", exc)
         raise typer.Exit(exitcodes.USAGE) from None

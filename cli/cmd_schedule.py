@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from cli.options import ConfigFile, DbRead, DbWrite, ScheduleFile, database_errors
 from core import exitcodes
 from core.sanitize import shown
 from core.yamlconf import ConfigError
@@ -19,10 +20,6 @@ from core.yamlconf import ConfigError
 console = Console()
 err_console = Console(stderr=True)
 
-DB_HELP = "Database URL or SQLite file (default $GOVINSPECT_DB or ./govinspect.db)"
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="Site registry YAML (default config/sites.yaml)")]
-ScheduleOpt = Annotated[Path | None, typer.Option("--schedule", help="Scheduler config (default config/schedule.yaml)")]
-DbOpt = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
 
 schedule_app = typer.Typer(help="The scheduler: quarterly and weekly scans, availability probes.",
                            no_args_is_help=True)
@@ -55,9 +52,9 @@ def jobs_table(jobs: list[Any], tz: Any, title: str = "Scheduled jobs") -> Table
 
 @schedule_app.command("run")
 def run_cmd(
-    db: DbOpt = None,
-    config: ConfigOpt = None,
-    schedule: ScheduleOpt = None,
+    db: DbWrite = None,
+    config: ConfigFile = None,
+    schedule: ScheduleFile = None,
 ) -> None:
     """Run the scheduler in the foreground until Ctrl-C / SIGTERM. Jobs are kept in the database;
     a restart picks them up (missed runs follow each job's misfire grace)."""
@@ -84,9 +81,9 @@ def run_cmd(
 
 @schedule_app.command("list")
 def list_cmd(
-    db: DbOpt = None,
-    config: ConfigOpt = None,
-    schedule: ScheduleOpt = None,
+    db: DbRead = None,
+    config: ConfigFile = None,
+    schedule: ScheduleFile = None,
     sync: Annotated[bool, typer.Option("--sync", help="Apply the config to the stored jobs first "
                                        "(as `schedule run` does at start)")] = False,
 ) -> None:
@@ -95,8 +92,9 @@ def list_cmd(
     from db.migrate import upgrade
 
     rt = _runtime(db, config, schedule)
-    upgrade(rt.db_url)
-    jobs = scheduler.list_jobs(rt, sync=sync)
+    with database_errors(db):
+        upgrade(rt.db_url)
+        jobs = scheduler.list_jobs(rt, sync=sync)
     if not jobs:
         console.print("No jobs stored yet: `govinspect schedule run` (or `schedule list --sync`) adds them "
                       f"from {rt.schedule.path}.")
@@ -105,8 +103,8 @@ def list_cmd(
 
 
 def status(
-    db: DbOpt = None,
-    schedule: ScheduleOpt = None,
+    db: DbRead = None,
+    schedule: ScheduleFile = None,
     today: Annotated[str | None, typer.Option("--today", help="Pretend today is YYYY-MM-DD (default: today, "
                                               "in the schedule's time zone)")] = None,
 ) -> None:
@@ -126,13 +124,14 @@ def status(
     except ValueError:
         raise typer.BadParameter(f"--today must be YYYY-MM-DD, got {today!r}") from None
     url = resolve_url(db)
-    upgrade(url)
-    engine = make_engine(url)
-    try:
-        with session_factory(engine)() as session:
-            qs = quarter_status(session, day, cfg.deadline)
-    finally:
-        engine.dispose()
+    with database_errors(db):
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            with session_factory(engine)() as session:
+                qs = quarter_status(session, day, cfg.deadline)
+        finally:
+            engine.dispose()
     left = qs.days_left
     when = (f"{left} day(s) left" if left > 0 else "today" if left == 0 else f"passed {-left} day(s) ago")
     if left < 0:

@@ -73,6 +73,10 @@ def load_yaml(path: str | Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(path, None, None, "file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(path, None, None, "is a directory, not a YAML file") from None
+    except OSError as exc:  # permissions, a FIFO, an I/O error
+        raise ConfigError(path, None, None, f"cannot read it ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(path, None, None, f"not UTF-8 text ({exc.reason})") from None
     try:

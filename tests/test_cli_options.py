@@ -1,0 +1,93 @@
+"""Every option naming a file, a directory or a database is checked before any work (cli/options.py):
+a bad one ends the command with one line naming the option and the problem, exit code 2, no
+traceback, and no file created — a read command never creates a database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from samples_env import ROOT, run_cli
+
+from db.migrate import upgrade
+
+UNREACHABLE_PG = "postgresql://nouser@127.0.0.1:1/x"  # nothing listens on port 1: refused
+
+
+def _tree(path: Path) -> set[Path]:
+    return set(path.rglob("*"))
+
+
+# (command line with {tmp} and {db} placeholders, the option named, a word of the problem)
+CASES = [
+    ("scan --db sqlite:////proc/x.db", "--db", "cannot create"),
+    ("findings --db sqlite:////proc/x.db", "--db", "no such database"),
+    ("scan --db /nonexistent/dir/x.db", "--db", "does not exist"),
+    ("findings --db /nonexistent/dir/x.db", "--db", "no such database"),
+    (f"scan --db {UNREACHABLE_PG}", "--db", "cannot connect"),
+    (f"findings --db {UNREACHABLE_PG}", "--db", "cannot connect"),
+    (f"schedule list --db {UNREACHABLE_PG}", "--db", "cannot connect"),
+    (f"status --db {UNREACHABLE_PG}", "--db", "cannot connect"),
+    ("scan --db foo://bar", "--db", "unsupported database"),
+    ("findings --db mysql://user@127.0.0.1/x", "--db", "unsupported database"),
+    ("findings --db not-a-url://", "--db", ""),
+    ("scan --config {tmp}", "--config", "directory"),
+    ("schedule list --db {db} --config {tmp}", "--config", "directory"),
+    ("status --db {db} --schedule {tmp}/nope.yaml", "--schedule", "no such file"),
+    ("check --db {db} --indicators {tmp}", "--indicators", "directory"),
+    ("findings --db {db} -o /proc/nope.csv", "--output", "cannot create"),
+    ("scores --db {db} --output {tmp}", "--output", "directory"),
+    ("scan --db {db} --log-file /nonexistent/dir/scan.log", "--log-file", "does not exist"),
+    ("findings --db {tmp}/missing.db", "--db", "no such database"),
+    ("scores --db {tmp}/missing.db", "--db", "no such database"),
+    ("status --db {tmp}/missing.db", "--db", "no such database"),
+    ("schedule list --db {tmp}/missing.db", "--db", "no such database"),
+    ("check --db {tmp}/missing.db", "--db", "no such database"),
+    ("review 1 --status confirmed --db {tmp}/missing.db", "--db", "no such database"),
+    ("findings --db {tmp}/empty.db", "--db", "no govinspect schema"),
+    ("findings --db {tmp}/text.db", "--db", "not a SQLite database"),
+    ("findings --db {tmp}", "--db", "is a directory"),
+]
+
+
+@pytest.fixture(scope="module")
+def good_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("gooddb") / "good.db"
+    upgrade(str(db))
+    return db
+
+
+@pytest.mark.parametrize(("cmd", "option", "problem"), CASES, ids=[c[0] for c in CASES])
+def test_a_bad_option_is_one_line_and_exit_2(tmp_path: Path, good_db: Path, cmd: str, option: str,
+                                            problem: str) -> None:
+    (tmp_path / "text.db").write_text("not a database\n")
+    (tmp_path / "empty.db").touch()
+    before, root_before = _tree(tmp_path), _tree(ROOT / "config")
+    args = [a.format(tmp=tmp_path, db=good_db) for a in cmd.split()]
+    proc = run_cli(*args, timeout=60, env={"GOVINSPECT_DB": ""})
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert proc.returncode == 2, proc.stdout[-1000:] + proc.stderr[-2000:]
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert option in lines[0] and problem in lines[0], lines[0]
+    # nothing created: not the database, not the output file, nothing next to them
+    assert _tree(tmp_path) == before and _tree(ROOT / "config") == root_before
+    assert not Path("/proc/x.db").exists() and not (ROOT / "govinspect.db").exists() or \
+        (ROOT / "govinspect.db").stat().st_size > 0
+    assert not Path("/nonexistent").exists()
+
+
+def test_the_default_database_is_not_created_by_a_read_command(tmp_path: Path) -> None:
+    """Without --db, a read command looks for ./govinspect.db and says so when it is not there."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "cli", "findings"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60, env={**__import__("os").environ, "GOVINSPECT_DB": "", "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 2 and "no such database" in proc.stderr, proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_good_options_still_work(tmp_path: Path, good_db: Path) -> None:
+    out = tmp_path / "f.csv"
+    proc = run_cli("findings", "--db", str(good_db), "--format", "csv", "--output", str(out))
+    assert proc.returncode == 0 and out.read_text(encoding="utf-8-sig").startswith("id,"), proc.stderr
