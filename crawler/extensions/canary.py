@@ -59,7 +59,7 @@ class CanaryExtension:
 
     def _request(self, url: str) -> Request:
         return Request(url, dont_filter=True, priority=1000, meta={
-            "gi_canary": True,  # configured by the operator: not subject to the private-address policy
+            "gi_canary": True,  # the operator's reference URLs (their hosts count as registered: core.netpolicy)
             "dont_obey_robotstxt": True,
             "dont_redirect": True,
             "handle_httpstatus_all": True,
