@@ -28,7 +28,16 @@ _ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # .inf and .nan are numbers to YAML; never a sane timeout or size
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+# upper bounds of the crawl's numbers: beyond them a value is a typo (1e26 bytes, a 10-year timeout),
+# and Scrapy or Twisted would overflow or wait forever on it
+MAX_TIMEOUT_S = 600.0
+MAX_PAGES = 1_000_000
+MAX_DEPTH = 100
+MAX_BYTES = 1024**3
 
 
 def _check_url(value: str) -> str:
@@ -63,8 +72,8 @@ class SiteConfig(Strict):
     columns: list[ColumnConfig] = []
     render: Literal["auto", "static", "js"] = "auto"
     robots: Literal["obey", "ignore"] | None = None  # None: the crawl default
-    max_pages: int | None = Field(default=None, ge=1)
-    max_depth: int | None = Field(default=None, ge=0)
+    max_pages: int | None = Field(default=None, ge=1, le=MAX_PAGES)
+    max_depth: int | None = Field(default=None, ge=0, le=MAX_DEPTH)
     concurrency: int | None = Field(default=None, ge=1, le=32)
 
     _url = field_validator("url")(classmethod(lambda cls, v: _check_url(v)))
@@ -106,13 +115,13 @@ class RenderConfig(Strict):
     # system's (/usr/bin/chromium, `apt-get install chromium`)
     executable_path: str | None = None
     max_pages: int = Field(default=4, ge=1, le=64)  # browser pages open at once (all sites together)
-    timeout: float = Field(default=20.0, gt=0)  # seconds for a page to load in the browser
+    timeout: float = Field(default=20.0, gt=0, le=MAX_TIMEOUT_S)  # seconds for a page to load in the browser
     # after the load event, wait up to this long for the page's own requests (XHR/fetch) to settle
-    idle_timeout: float = Field(default=5.0, ge=0)
+    idle_timeout: float = Field(default=5.0, ge=0, le=MAX_TIMEOUT_S)
     # resource types the browser never downloads (Playwright names: image, font, media, ...)
     block_resources: list[str] = ["image", "font", "media"]
     # JSON responses a rendered page receives are kept (to find the list's API) up to this size
-    max_json_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    max_json_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, le=MAX_BYTES)
 
 
 class ScreenshotConfig(Strict):
@@ -120,7 +129,7 @@ class ScreenshotConfig(Strict):
     findings, taken while crawling (checks never touch the network) and stored in the database."""
 
     enabled: bool = True
-    max_bytes: int = Field(default=400_000, ge=10_000)  # a bigger PNG is retaken with a shorter clip
+    max_bytes: int = Field(default=400_000, ge=10_000, le=MAX_BYTES)  # a bigger PNG is retaken with a shorter clip
     width: int = Field(default=1280, ge=320, le=3840)
     height: int = Field(default=900, ge=240, le=4000)
 
@@ -131,18 +140,18 @@ class CrawlConfig(Strict):
     concurrency_per_site: int = Field(default=4, ge=1, le=32)
     concurrency_total: int = Field(default=32, ge=1, le=512)
     autothrottle: bool = True
-    download_timeout: float = Field(default=15.0, gt=0)  # the indicator's 15 s
+    download_timeout: float = Field(default=15.0, gt=0, le=MAX_TIMEOUT_S)  # the indicator's 15 s
     # the day a scan's as-of date defaults to is today in this zone (the indicators' local days)
     timezone: str = "Asia/Shanghai"
     retry_times: int = Field(default=2, ge=0, le=10)
     # Retry-After longer than this is not waited for; the URL is recorded as failed with the reason
-    max_retry_after: float = Field(default=60.0, ge=0)
+    max_retry_after: float = Field(default=60.0, ge=0, le=MAX_TIMEOUT_S)
     robots: Literal["obey", "ignore"] = "obey"
-    max_pages: int = Field(default=5000, ge=1)  # per site
-    max_depth: int = Field(default=8, ge=0)
-    max_list_pages: int = Field(default=200, ge=1)  # per column
+    max_pages: int = Field(default=5000, ge=1, le=MAX_PAGES)  # per site
+    max_depth: int = Field(default=8, ge=0, le=MAX_DEPTH)
+    max_list_pages: int = Field(default=200, ge=1, le=MAX_PAGES)  # per column
     max_redirects: int = Field(default=10, ge=1, le=50)
-    max_page_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_page_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=MAX_BYTES)
     check_external: bool = True
     user_agent: str = "govinspect/0.1 (government website inspection crawler; +https://github.com/govinspect/govinspect)"
     session_params: list[str] = list(DEFAULT_SESSION_PARAMS)
@@ -166,7 +175,7 @@ class CrawlConfig(Strict):
     tls_ca_file: str | None = None
     # Links of one page beyond this many are neither recorded nor checked (the page's meta says
     # how many were dropped): a page of 100,000 links must not become 100,000 requests.
-    max_links_per_page: int = Field(default=10_000, ge=1)
+    max_links_per_page: int = Field(default=10_000, ge=1, le=MAX_PAGES)
     render: RenderConfig = RenderConfig()
     screenshots: ScreenshotConfig = ScreenshotConfig()
 
@@ -184,6 +193,14 @@ class CrawlConfig(Strict):
         for net in v:
             ipaddress.ip_network(net, strict=False)
         return v
+
+    @field_validator("tls_ca_file")
+    @classmethod
+    def _ca_file(cls, value: str | None) -> str | None:
+        # read only when the first https page is fetched: a typo must not wait for that
+        if value is not None and not Path(value).expanduser().is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
 
 
 class Registry(Strict):

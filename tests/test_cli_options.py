@@ -91,3 +91,21 @@ def test_good_options_still_work(tmp_path: Path, good_db: Path) -> None:
     out = tmp_path / "f.csv"
     proc = run_cli("findings", "--db", str(good_db), "--format", "csv", "--output", str(out))
     assert proc.returncode == 0 and out.read_text(encoding="utf-8-sig").startswith("id,"), proc.stderr
+
+
+@pytest.mark.parametrize("line", [
+    "download_timeout: .inf", "download_timeout: 1.0e+300", "download_timeout: .nan", "max_retry_after: 1.0e+9",
+    "max_page_bytes: 100000000000000000000000000", "max_page_bytes: 1.0e+26", "max_pages: 10000000000",
+    "tls_ca_file: /nonexistent/ca.pem",
+])
+def test_registry_numbers_have_bounds_and_the_ca_file_must_exist(tmp_path: Path, line: str) -> None:
+    """Reported like every config error: file:line: field: message, exit 2, before anything is created."""
+    registry = tmp_path / "sites.yaml"
+    registry.write_text(f"crawl:\n  {line}\nunits:\n  - id: u\n    name: 单位\n    kind: county\n    sites:\n"
+                        "      - id: s\n        name: 站点\n        url: http://127.0.7.60:9/\n", encoding="utf-8")
+    proc = run_cli("scan", "--config", str(registry), "--db", str(tmp_path / "x.db"), "--no-progress", timeout=60)
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert proc.returncode == 2 and len(lines) == 1, proc.stderr[-2000:]
+    field = line.split(":")[0]
+    assert f"{registry}:2: crawl.{field}:" in lines[0], lines[0]
+    assert not (tmp_path / "x.db").exists()
