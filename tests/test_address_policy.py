@@ -140,6 +140,30 @@ def test_resolver_filters_every_answer_and_keeps_the_reason() -> None:
     assert resolve("site.test", 8080) == [] and resolver.refusal("site.test", 8080)
 
 
+def test_downloader_middleware_needs_the_connect_time_check_and_reports_its_refusals(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from scrapy.http import Request
+    from twisted.internet.error import DNSLookupError
+
+    from crawler import resolver
+    from crawler.middlewares.target_policy import TargetPolicyMiddleware, TargetSkipped
+
+    mw = TargetPolicyMiddleware(AddressPolicy())
+    monkeypatch.setattr(resolver, "installed", lambda: None)
+    with pytest.raises(TargetSkipped, match="TWISTED_DNS_RESOLVER"):  # a name nobody would check: not requested
+        mw.process_request(Request("http://www.gov.cn/"))
+    with pytest.raises(TargetSkipped, match="allow_networks"):  # an IP literal needs no resolver
+        mw.process_request(Request("http://10.0.0.1/"))
+    policy_resolver = resolver.PolicyResolver(None, None, AddressPolicy())  # type: ignore[arg-type]
+    policy_resolver.remember("evil.test", 80, "evil.test:80 resolves to 127.0.0.1 (loopback ...)")
+    monkeypatch.setattr(resolver, "installed", lambda: policy_resolver)
+    assert mw.process_request(Request("http://www.gov.cn/")) is None
+    # the lookup error of a refused connection becomes the refusal, with the resolver's reason
+    with pytest.raises(TargetSkipped, match="evil.test:80 resolves to 127.0.0.1"):
+        mw.process_exception(Request("http://evil.test/x"), DNSLookupError("no results for hostname lookup"))
+    assert mw.process_exception(Request("http://nosuch.test/"), DNSLookupError("no results")) is None  # a real dns error
+
+
 # --- the browser's proxy -----------------------------------------------------------------------------------
 
 
