@@ -30,6 +30,7 @@ from spiders.extract.links import count_link_elements, extract_links
 from spiders.extract.lists import PageContext, extract_list
 from spiders.extract.meta import metadata_table, national_meta
 from spiders.extract.pager import PagerResult, find_pager
+from spiders.extract.parsecheck import parse_problem
 from spiders.extract.text import page_title, script_writes, visible_text
 from spiders.extract.urls import NON_PAGE_EXTS, extension, is_article_like, is_attachment, is_detail_target
 from spiders.homepage import homepage_entries
@@ -280,6 +281,9 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
         state.pages_done += 1
         meta_tags = national_meta(sel)
         page_meta: dict[str, Any] = {"meta": meta_tags} if meta_tags else {}
+        if problem := parse_problem(sel):  # cut short by the parser: say so, not an empty page
+            page_meta["parse_problem"] = problem
+            self.crawler.stats.inc_value("govinspect/parse_problems")
         rendered = self.render_note(state, response)
         if rendered:
             page_meta["rendered"] = rendered
