@@ -40,6 +40,8 @@ _HEAD_LIMIT = 64 * 1024
 _CHUNK = 64 * 1024
 _HOP_HEADERS = {"connection", "keep-alive", "proxy-connection", "proxy-authorization", "proxy-authenticate", "te",
                 "trailer", "upgrade"}
+# an upstream answer never carries the proxy's own refusal header
+_DROPPED_ANSWER_HEADERS = _HOP_HEADERS | {REFUSED_HEADER.lower()}
 _KEEP = 4096
 
 
@@ -185,7 +187,7 @@ class PolicyProxy:
             # proxy judges anew) for its next request
             head = await asyncio.wait_for(up_reader.readuntil(b"\r\n\r\n"), self.idle_timeout)
             status, *lines = head.decode("latin-1").split("\r\n")
-            lines = [h for h in lines if h and h.split(":", 1)[0].strip().lower() not in _HOP_HEADERS]
+            lines = [h for h in lines if h and h.split(":", 1)[0].strip().lower() not in _DROPPED_ANSWER_HEADERS]
             writer.write("\r\n".join([status, *lines, "Connection: close", "", ""]).encode("latin-1"))
             await self._pipe(up_reader, writer)
         finally:

@@ -130,8 +130,9 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
             raise
         finally:
             page.remove_listener("request", on_request)
-        if response is not None:
-            why = await response.header_value(REFUSED_HEADER)
+        # the proxy's 403 for a plain-HTTP hop; a site's own header of that name counts for nothing
+        if response is not None and await response.header_value(REFUSED_HEADER):
+            why = self.proxy.refusal(response.url)
             if why:
                 raise TargetSkipped(why)
         return response, download

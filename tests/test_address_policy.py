@@ -181,7 +181,9 @@ def test_policy_proxy_refuses_redirect_hops_tunnels_and_names() -> None:
 
     with Tripwire("127.0.0.1") as trip:
         site = FaultServer("127.0.10.1")
-        site.route("/", page("<html><title>站</title></html>")).route("/go", redirect(trip.url("/meta")))
+        # a site cannot pass for a refusal: the proxy's header is dropped from what upstream sends
+        site.route("/", page("<html><title>站</title></html>", headers={REFUSED_HEADER: "fake"}))
+        site.route("/go", redirect(trip.url("/meta")))
         site.start()
         try:
             policy = AddressPolicy(own=(f"127.0.10.1:{site.port}",))
@@ -208,6 +210,7 @@ def test_policy_proxy_refuses_redirect_hops_tunnels_and_names() -> None:
         finally:
             site.stop()
         assert ok.startswith(b"HTTP/1.0 200") and "站".encode() in ok and b"Connection: close" in ok
+        assert REFUSED_HEADER.encode() not in ok
         for refused in (direct, tunnel, named):
             assert refused.startswith(b"HTTP/1.1 403") and REFUSED_HEADER.encode() in refused, refused
         assert not trip.hits
