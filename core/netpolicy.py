@@ -99,7 +99,14 @@ def host_key(host: str) -> str:
     """A host as compared here: lower case, no brackets or trailing dot, IP literals normalised."""
     host = host.strip().strip("[]").rstrip(".").lower()
     addr = address(host)
-    return str(addr) if addr is not None else host
+    if addr is not None:
+        return str(addr)
+    if not host.isascii():  # an IDN as the request carries it (punycode)
+        try:
+            return host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return host
+    return host
 
 
 def origin(url: str) -> tuple[str, int] | None:

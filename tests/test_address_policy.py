@@ -94,6 +94,12 @@ def test_allow_networks_and_only_networks() -> None:
     assert block_of(__import__("ipaddress").ip_address("8.8.8.8")) is None
 
 
+def test_an_idn_site_is_its_punycode_host() -> None:
+    policy = AddressPolicy(own=("政府.cn:80",))
+    assert policy.check("http://xn--mxtq1m.cn/", "10.0.0.5") is None
+    assert policy.check("http://政府.cn/", "10.0.0.5") is None
+
+
 def test_no_registry_means_public_addresses_only() -> None:
     policy = AddressPolicy()
     assert policy.check("http://www.gov.cn/", "202.1.2.3") is None
