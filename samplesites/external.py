@@ -5,7 +5,7 @@ checks), planted by the sites through the helpers below:
   its own loopback address (`EXTERNAL_ID` in the bindings; never a registered site). A portal's
   友情链接 block still links it (prohibited_link), and a link hidden in a `display:none` block
   points at another gambling page of it (hidden_link, and prohibited_link for its content);
-  beside them a hidden link to the portal's own site map, which is layout, not 暗链;
+  beside them a link pushed off-screen to one of the portal's own articles, which is no 暗链;
 - a 政策解读 column whose first 解读 and its policy document link each other and whose second
   解读 links its document without a link back (interpretation_unlinked on that document);
 - the findings every site gets from its registration: an IPv4 address cannot be reached over
@@ -44,22 +44,23 @@ def write_expired_domain(root: Path) -> None:
     (base / HIDDEN_PATH).write_text(_CASINO.format(title=html.escape("皇冠体育-在线投注-VIP通道")), encoding="utf-8")
 
 
-def friend_links(page: Page, base_urls: dict[str, str], book: TruthBook, site_id: str) -> str:
-    """A homepage's 友情链接 block with the hijacked link, the hidden one and the hidden link to the
-    site's own page, their findings recorded; "" when the expired domain is not served in this run."""
+def friend_links(page: Page, base_urls: dict[str, str], book: TruthBook, site_id: str, own: Article) -> str:
+    """A homepage's 友情链接 block with the hijacked link, the hidden one and a hidden link to the
+    site's own article `own` (linked nowhere else on the homepage), their findings recorded; "" when
+    the expired domain is not served in this run."""
     ext = base_urls.get(EXTERNAL_ID)
     if ext is None:
         return ""
     hijacked = page.a(ext, "安康市移民搬迁工作局", target="_blank")
     hidden = page.a(ext + HIDDEN_PATH, "真人娱乐")
-    own = page.a("/wzdt/", "网站地图")
+    own_link = page.a(own.path, own.title)
     home = page.site.home
     book.finding(site_id, "prohibited_link", page.site.url(ext), home)
     book.finding(site_id, "prohibited_link", page.site.url(ext + HIDDEN_PATH), home)
     book.finding(site_id, "hidden_link", page.site.url(ext + HIDDEN_PATH), home)
     return (f'<div class="yqlj"><h3>友情链接</h3><ul><li>{hijacked}</li></ul>\n'
             f'<div style="display:none">{hidden}</div>\n'
-            f'<div class="skip" style="position:absolute;left:-9999px">{own}</div></div>')
+            f'<div class="skip" style="position:absolute;left:-9999px">{own_link}</div></div>')
 
 
 def interpretations(jd: Column, docs: list[Article], make_path: Any, book: TruthBook, site_id: str,

@@ -99,7 +99,7 @@ def test_two_scans_of_a_changed_sample_site(tmp_path) -> None:  # type: ignore[n
     from sqlalchemy import select
 
     import samplesites
-    from db.models import Finding, ScanRun
+    from db.models import Finding, Link, ScanRun
     from db.session import make_engine, session_factory
 
     env = start_samples(tmp_path, first_octet=17)
@@ -122,10 +122,14 @@ def test_two_scans_of_a_changed_sample_site(tmp_path) -> None:  # type: ignore[n
             last = s.scalars(select(ScanRun).order_by(ScanRun.id.desc())).first()
             got = {(f.check_id, f.target): f for f in s.scalars(select(Finding).where(
                 Finding.subject_id == site, Finding.last_seen_run == last.id, Finding.status != "fixed"))}
+            # the homepage's hidden links are recorded, the off-site one and the one to its own article
+            hidden = {(lk.internal, lk.hidden["why"]) for lk in s.scalars(select(Link).where(
+                Link.run_id == last.id, Link.site_id == site, Link.hidden.is_not(None)))}
     finally:
         engine.dispose()
     want = {(f["check"], f["target"]) for f in truth["findings"] if f["site"] == site}
     assert set(got) == want, (sorted(set(got) - want), sorted(want - set(got)))
+    assert hidden == {(False, "display_none"), (True, "off_screen")}
     backdated = [k for k in got if k[0] == "backdated_item"]
     assert len(backdated) == 1 and backdated[0][1].endswith("_9990002.html")
     ev = got[backdated[0]].evidence

@@ -65,3 +65,19 @@ def test_no_interpretation_column(session: Session) -> None:
     rb.done()
     drafts = drafts_of(session, rb.id, "interpretation_unlinked")
     assert [(d.site_id, d.target, d.evidence["kind"]) for d in drafts] == [("s1", rb.homes["s1"], "no_column")]
+
+
+def test_scores_count_the_issue16_checks_by_their_rules() -> None:
+    """The veto items (严重问题 3/4/5) fail a site alone; 政策解读 and IPv6 cost their points."""
+    from checks.config import load_indicators
+    from checks.scoring import Counted, score_subject
+
+    rules = load_indicators().scoring
+    for check in ("prohibited_link", "hidden_link", "backdated_item"):
+        res = score_subject("site", "s1", "u1", [Counted(1, check, "veto", "http://x/", {})], rules)
+        assert not res.passed and res.score == 0 and [v["id"] for v in res.vetoes]
+    found = [Counted(i, "interpretation_unlinked", "deduct", f"http://x/{i}", {}) for i in range(7)]
+    found.append(Counted(9, "ipv6_missing", "deduct", "http://x/", {}))
+    res = score_subject("site", "s1", "u1", found, rules)
+    points = {d["id"]: d["points"] for d in res.deductions}
+    assert points == {"W-D18": 5, "W-D19": 1} and res.score == 94 and res.passed

@@ -458,7 +458,7 @@ class Akzf(SampleSite):
 {block("zcwj-box", c["/zfxxgk/zcwj/"], zcwj)}
 <div class="ztzl-box">{zt}</div>
 <div class="bmwz"><h3>部门网站</h3><ul>{others}</ul></div>
-{friend_links(page, self.ctx.base_urls, self.ctx.book, SITE_ID)}
+{friend_links(page, self.ctx.base_urls, self.ctx.book, SITE_ID, c["/zfxxgk/zcjd/"].items[0])}
 </div>"""
         s.write_page(page, self.shell(page, NAME, main))
 
