@@ -182,10 +182,6 @@ class Link(Base):
     # script, "markup": the hiding element's opening tag, "by_script": written by document.write};
     # None for a visible link (spiders.extract.hidden)
     hidden: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
-    # hidden from readers (暗链): {"why": display:none | visibility:hidden | zero size | off-screen |
-    # script, "markup": the hiding element's opening tag, "by_script": written by document.write};
-    # None for a visible link (spiders.extract.hidden)
-    hidden: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
 
 
 class LinkResult(Base):
@@ -212,10 +208,6 @@ class LinkResult(Base):
     elapsed_ms: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    # an external page read by GET (an outbound anchor): its title and the start of its visible
-    # text, what prohibited_link judges; None when the target was not read as a page
-    title: Mapped[str | None] = mapped_column(Text, nullable=True)
-    excerpt: Mapped[str | None] = mapped_column(Text, nullable=True)
     # an external page read by GET (an outbound anchor): its title and the start of its visible
     # text, what prohibited_link judges; None when the target was not read as a page
     title: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -255,10 +247,6 @@ class Column(Base):
     # are the whole column, so an item missing now was not there then (backdated_item); None
     # when the crawl did not say
     complete: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    # every list page the column's pager offered was read (none failed, no cap hit): its items
-    # are the whole column, so an item missing now was not there then (backdated_item); None
-    # when the crawl did not say
-    complete: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
 
 class ColumnItem(Base):
@@ -281,26 +269,6 @@ class ColumnItem(Base):
     list_page_url: Mapped[str] = mapped_column(URL, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)  # order on the column's pages
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class Ipv6Check(Base):
-    """Whether a site's homepage host has an AAAA record and answers over IPv6, once per run."""
-
-    __tablename__ = "ipv6_checks"
-    __table_args__ = (UniqueConstraint("run_id", "site_id", name="uq_ipv6_check"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
-    site_id: Mapped[str] = mapped_column(String(64), index=True)
-    host: Mapped[str] = mapped_column(String(255))
-    addresses: Mapped[list[Any]] = mapped_column(default=list)  # the AAAA answers
-    # why there is no address: nxdomain | no_answer | timeout | error | ipv4_literal; None when found
-    lookup_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    url: Mapped[str] = mapped_column(URL, default="")  # the homepage asked for over the first address
-    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    ok: Mapped[bool] = mapped_column(Boolean, default=False)  # an HTTP answer came over IPv6
-    error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Ipv6Check(Base):
