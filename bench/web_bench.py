@@ -87,7 +87,9 @@ def populate(url: str, n_findings: int, n_sites: int, per_unit: int = 10) -> Non
                 batch.clear()
         if batch:
             conn.execute(insert(Finding), batch)
-        conn.execute(text("ANALYZE"))
+    # what autovacuum does soon after a scan: statistics, and the visibility map index-only counts need
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
     engine.dispose()
 
 

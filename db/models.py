@@ -360,7 +360,15 @@ class Finding(Base):
     runs so an inspector's review status survives rescans."""
 
     __tablename__ = "findings"
-    __table_args__ = (UniqueConstraint("subject_id", "check_id", "target_hash", name="uq_finding"),)
+    __table_args__ = (
+        UniqueConstraint("subject_id", "check_id", "target_hash", name="uq_finding"),
+        # the web UI's findings list over a city's 100,000 findings (reports/findings_list.py): which
+        # are current, counted from the index alone; pages walked in severity, then id, order
+        Index("ix_findings_current", "status", "subject_id", "last_seen_run", "check_id", "severity", "unit_id"),
+        Index("ix_findings_severity_id", "severity", "id"),
+        Index("ix_findings_first_seen_at", "first_seen_at"),
+        Index("ix_findings_last_seen_at", "last_seen_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     unit_id: Mapped[str] = mapped_column(String(64), index=True)

@@ -8,10 +8,10 @@ completed scan, or found fixed by it (reports.queries.latest_runs, here as one S
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from core.schedule_config import quarter_end, quarter_start
@@ -19,6 +19,7 @@ from db.models import Account, Finding, ScanRun, Site, SiteScan, Unit
 from db.runs import LIGHT_KINDS
 
 PER_PAGE = 50
+SEVERITY_RANK = {"veto": 0, "deduct": 1, "notice": 2}
 SORTS = ("severity", "unit", "site", "check", "status", "first_seen", "last_seen")
 # the UTC instant a Beijing day starts: findings store UTC, quarters are China's local quarters
 _BEIJING = dt.timedelta(hours=8)
@@ -53,16 +54,20 @@ class FindingPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def latest_runs_subquery() -> Any:
-    """subject id -> its latest completed (non-failed) run; a light run only for a subject with no
-    other (as reports.queries.latest_runs)."""
+def _latest_select() -> Select[Any]:
     full = func.max(case((ScanRun.kind.not_in(LIGHT_KINDS), SiteScan.run_id)))
     return (select(SiteScan.site_id.label("subject_id"),
                    func.coalesce(full, func.max(SiteScan.run_id)).label("run_id"))
             .join(ScanRun, ScanRun.id == SiteScan.run_id)
             .where(SiteScan.status == "completed", ScanRun.status != "failed")
-            .group_by(SiteScan.site_id)
-            .subquery("latest"))
+            .group_by(SiteScan.site_id))
+
+
+def latest_runs_subquery() -> Any:
+    """subject id -> its latest completed (non-failed) run; a light run only for a subject with no
+    other (as reports.queries.latest_runs)."""
+    return _latest_select().subquery("latest")
+
 
 
 def quarter_bounds(quarter: str) -> tuple[dt.datetime, dt.datetime]:
@@ -73,14 +78,18 @@ def quarter_bounds(quarter: str) -> tuple[dt.datetime, dt.datetime]:
     return (dt.datetime.combine(start, dt.time()) - _BEIJING, dt.datetime.combine(end, dt.time()) - _BEIJING)
 
 
-def _filtered(f: FindingFilter, scope_unit: str | None) -> Select[Any]:
+def _filtered(f: FindingFilter, scope_unit: str | None, part: str = "current") -> Select[Any]:
+    """The filter as a query of findings. `part`: "current" (seen by their subject's latest scan, or
+    found fixed by it), or one of its two disjoint halves "seen" and "fixed" — counted apart, the
+    first from an index alone (ix_findings_current)."""
     stmt = select(Finding)
     if not f.all_runs:
         latest = latest_runs_subquery()
-        fixed_in = func.coalesce(Finding.evidence["fixed_in_run"].as_integer(), 0)
-        stmt = stmt.join(latest, latest.c.subject_id == Finding.subject_id).where(or_(
-            Finding.last_seen_run >= latest.c.run_id,
-            and_(Finding.status == "fixed", fixed_in >= latest.c.run_id)))
+        seen = Finding.last_seen_run >= latest.c.run_id
+        fixed = and_(Finding.status == "fixed", Finding.last_seen_run < latest.c.run_id,
+                     func.coalesce(Finding.evidence["fixed_in_run"].as_integer(), 0) >= latest.c.run_id)
+        stmt = stmt.join(latest, latest.c.subject_id == Finding.subject_id).where(
+            {"seen": seen, "fixed": fixed}.get(part, or_(seen, fixed)))
     if scope_unit is not None:
         stmt = stmt.where(Finding.unit_id == scope_unit)
     for column, value in ((Finding.unit_id, f.unit), (Finding.subject_id, f.site), (Finding.check_id, f.check),
@@ -101,27 +110,86 @@ def _filtered(f: FindingFilter, scope_unit: str | None) -> Select[Any]:
 
 
 def _order(f: FindingFilter) -> list[Any]:
-    severity = case({"veto": 0, "deduct": 1, "notice": 2}, value=Finding.severity, else_=3)
-    keys = {"severity": [severity], "unit": [Finding.unit_id], "site": [Finding.subject_id],
-            "check": [Finding.check_id], "status": [Finding.status], "first_seen": [Finding.first_seen_at],
+    keys = {"severity": [case(SEVERITY_RANK, value=Finding.severity, else_=len(SEVERITY_RANK))],
+            "unit": [Finding.unit_id], "site": [Finding.subject_id], "check": [Finding.check_id],
+            "status": [Finding.status], "first_seen": [Finding.first_seen_at],
             "last_seen": [Finding.last_seen_at]}[f.sort if f.sort in SORTS else "severity"]
-    keys = [k.desc() if f.desc else k for k in keys]
-    return [*keys, Finding.id]
+    return [k.desc() if f.desc else k for k in keys] + [Finding.id.desc() if f.desc else Finding.id]
+
+
+def count_findings(session: Session, f: FindingFilter, scope_unit: str | None = None) -> int:
+    if f.all_runs:
+        return session.scalar(select(func.count()).select_from(
+            _filtered(f, scope_unit).with_only_columns(Finding.id).subquery())) or 0
+    counts = [select(func.count()).select_from(_filtered(f, scope_unit, part)
+                                              .with_only_columns(Finding.id).subquery()).scalar_subquery()
+              for part in ("seen", "fixed")]
+    return session.scalar(select(counts[0] + counts[1])) or 0
+
+
+def _page_ids(session: Session, f: FindingFilter, scope_unit: str | None, offset: int, limit: int) -> list[int]:
+    """The ids of one page. Each disjoint part gives its first offset+limit rows and the parts are
+    merged: the findings seen in the latest scans (by severity: each severity walked in
+    ix_findings_severity_id order) and the few fixed by it; a plan that stops early instead of
+    sorting every finding by a CASE or by an OR the planner cannot estimate (the whole list; see
+    list_findings for a filtered one)."""
+    sort = f.sort if f.sort in SORTS else "severity"
+    column = {"unit": Finding.unit_id, "site": Finding.subject_id, "check": Finding.check_id, "status": Finding.status,
+              "first_seen": Finding.first_seen_at, "last_seen": Finding.last_seen_at}.get(sort)
+    rank = case(SEVERITY_RANK, value=Finding.severity, else_=len(SEVERITY_RANK))
+    walks: list[tuple[str, str | None]] = []  # (part, severity)
+    if f.all_runs:
+        walks.append(("current", None))
+    else:
+        walks += [("seen", s) for s in SEVERITY_RANK if not f.severity or f.severity == s] if column is None \
+            else [("seen", None)]
+        walks.append(("fixed", None))
+    branches = []
+    for part, severity in walks:
+        stmt = _filtered(f, scope_unit, part)
+        key: Any = column if column is not None else rank
+        if severity is not None:
+            stmt, key = stmt.where(Finding.severity == severity), literal(SEVERITY_RANK[severity])
+        order = [Finding.id.desc() if f.desc else Finding.id] if severity is not None else \
+            ([key.desc(), Finding.id.desc()] if f.desc else [key, Finding.id])
+        sub = (stmt.with_only_columns(Finding.id.label("id"), key.label("key")).order_by(*order)
+               .limit(offset + limit).subquery())
+        branches.append(select(sub.c.id, sub.c.key))
+    merged = union_all(*branches).subquery()
+    order = [merged.c.key.desc(), merged.c.id.desc()] if f.desc else [merged.c.key, merged.c.id]
+    return list(session.scalars(select(merged.c.id).order_by(*order).offset(offset).limit(limit)))
 
 
 def finding_ids(session: Session, f: FindingFilter, scope_unit: str | None) -> list[int]:
     """The ids a filter selects (bulk review), within the user's scope."""
-    sub = _filtered(f, scope_unit).with_only_columns(Finding.id)
-    return list(session.scalars(sub))
+    return list(session.scalars(_filtered(f, scope_unit).with_only_columns(Finding.id)))
+
+
+def _narrowed(f: FindingFilter, scope_unit: str | None) -> bool:
+    return scope_unit is not None or any((f.unit, f.site, f.check, f.status, f.quarter, f.q, f.ids))
 
 
 def list_findings(session: Session, f: FindingFilter, scope_unit: str | None = None) -> FindingPage:
     """One page of findings; `scope_unit` limits them to a webmaster's unit."""
-    base = _filtered(f, scope_unit)
-    total = session.scalar(select(func.count()).select_from(base.with_only_columns(Finding.id).subquery())) or 0
     per_page = max(1, min(f.per_page, 500))
-    page = max(1, min(f.page, -(-total // per_page) or 1))
-    found = list(session.scalars(base.order_by(*_order(f)).limit(per_page).offset((page - 1) * per_page)))
+    if _narrowed(f, scope_unit):
+        # the filters' indexes find the rows; one pass sorts them and counts them (walking an order
+        # and testing each row against a filter it rarely passes would not stop early)
+        stmt = _filtered(f, scope_unit).with_only_columns(Finding.id, func.count().over()).order_by(*_order(f))
+        got = session.execute(stmt.offset((max(1, f.page) - 1) * per_page).limit(per_page)).all()
+        if got or f.page <= 1:
+            total = got[0][1] if got else 0
+            page, ids = max(1, f.page), [r[0] for r in got]
+        else:  # past the end: the last page
+            total = count_findings(session, f, scope_unit)
+            return list_findings(session, replace(f, page=max(1, -(-total // per_page))), scope_unit) if total \
+                else FindingPage(rows=[], total=0, page=1, per_page=per_page)
+    else:
+        total = count_findings(session, f, scope_unit)
+        page = max(1, min(f.page, -(-total // per_page) or 1))
+        ids = _page_ids(session, f, scope_unit, (page - 1) * per_page, per_page) if total else []
+    by_id = {x.id: x for x in session.scalars(select(Finding).where(Finding.id.in_(ids)))} if ids else {}
+    found = [by_id[i] for i in ids if i in by_id]
     return FindingPage(rows=finding_rows(session, found), total=total, page=page, per_page=per_page)
 
 

@@ -1,4 +1,5 @@
-"""The web UI: users and roles, the review audit trail, rechecks asked from the UI.
+"""The web UI: users and roles, the review audit trail, rechecks asked from the UI, and the indexes
+of its findings list.
 
 Revision ID: 0004
 Revises: 0003
@@ -67,9 +68,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_recheck_tasks_site_id", "recheck_tasks", ["site_id"])
     op.create_index("ix_recheck_tasks_finding_id", "recheck_tasks", ["finding_id"])
+    # the findings list over a city's 100,000 findings (reports/findings_list.py)
+    op.create_index("ix_findings_current", "findings",
+                    ["status", "subject_id", "last_seen_run", "check_id", "severity", "unit_id"])
+    op.create_index("ix_findings_severity_id", "findings", ["severity", "id"])
+    op.create_index("ix_findings_first_seen_at", "findings", ["first_seen_at"])
+    op.create_index("ix_findings_last_seen_at", "findings", ["last_seen_at"])
 
 
 def downgrade() -> None:
+    for name in ("ix_findings_last_seen_at", "ix_findings_first_seen_at", "ix_findings_severity_id",
+                 "ix_findings_current"):
+        op.drop_index(name, table_name="findings")
     op.drop_table("recheck_tasks")
     op.drop_table("review_events")
     op.drop_table("users")
