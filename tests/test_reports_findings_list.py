@@ -29,13 +29,11 @@ def build(s: Any) -> None:
         s.add_all([SiteScan(run_id=run, site_id=sid, unit_id="u1" if sid < "s2" else "u2", status="completed")
                    for sid in sites])
     s.add(SiteScan(run_id=r2, site_id="s3", unit_id="u2", status="failed"))
-    n = 0
-    for site, last, status, fixed_in in [("s0", r2, "open", None), ("s0", r1, "open", None),  # left behind
+    for n, (site, last, status, fixed_in) in enumerate([("s0", r2, "open", None), ("s0", r1, "open", None),  # left behind
                                          ("s0", r1, "fixed", r2), ("s0", r1, "fixed", r1),
                                          ("s1", r2, "confirmed", None), ("s1", r2, "dismissed", None),
                                          ("s2", r3, "open", None), ("s2", r1, "open", None),  # s2: latest is the weekly run
-                                         ("s3", r2, "open", None)] * 3:
-        n += 1
+                                         ("s3", r2, "open", None)] * 3, 1):
         target = f"http://127.0.0.1:9/{site}/{n}"
         s.add(Finding(unit_id="u1" if site < "s2" else "u2", subject="site", subject_id=site, check_id="link_broken"
                       if n % 2 else "column_stale", severity=SEVERITIES[n % 3], url=target, target=target,
