@@ -14,11 +14,11 @@ from rich.markup import escape
 from sqlalchemy.orm import Session
 
 from cli.cmd_report import _quarter_opt
+from cli.options import DbRead, output_path
 from core.exitcodes import FAILED
 
 err_console = Console(stderr=True)
 report_app = typer.Typer(help="Quarterly reports: 通报, 自查报告 and the findings sheet.", no_args_is_help=True)
-DB_HELP = "Database URL or SQLite file (default $GOVINSPECT_DB or ./govinspect.db)"
 QUARTER_HELP = "e.g. 2026Q4 (default: the newest scored)"
 
 
@@ -55,10 +55,10 @@ def _docx(db: str | None, build: Callable[[Session], tuple[str, bytes]]) -> tupl
 
 @report_app.command("tongbao")
 def tongbao_cmd(
-    output: Annotated[Path, typer.Option("--output", "-o", help="The .docx file to write")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .docx file to write", callback=output_path)],
     quarter: Annotated[str | None, typer.Option("--quarter", help=QUARTER_HELP, callback=_quarter_opt)] = None,
     issuer: Annotated[str, typer.Option("--issuer", help="Who issues it (signed at the end)")] = "",
-    db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+    db: DbRead = None,
 ) -> None:
     """The city-wide 通报 of a quarter: counts, ranking of units, charts, each unit's problems."""
     from reports.docx import tongbao
@@ -70,9 +70,9 @@ def tongbao_cmd(
 @report_app.command("self")
 def self_cmd(
     unit: Annotated[str, typer.Option("--unit", help="Unit id")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The .docx file to write")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .docx file to write", callback=output_path)],
     quarter: Annotated[str | None, typer.Option("--quarter", help=QUARTER_HELP, callback=_quarter_opt)] = None,
-    db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+    db: DbRead = None,
 ) -> None:
     """A unit's 自查报告 for a quarter."""
     from reports.docx import self_check
@@ -83,12 +83,13 @@ def self_cmd(
 
 @report_app.command("findings")
 def findings_cmd(
-    output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx or .csv file to write")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .xlsx or .csv file to write",
+                                         callback=output_path)],
     fmt: Annotated[SheetFormat | None, typer.Option("--format", help="xlsx or csv (default: by the file name)")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Only this unit")] = None,
     check: Annotated[str | None, typer.Option("--check", help="Only this check id")] = None,
     status: Annotated[str | None, typer.Option("--status", help="Only this review status")] = None,
-    db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+    db: DbRead = None,
 ) -> None:
     """The current findings with Chinese column headers (序号, 单位, 网站/账号, 问题类型, …)."""
     from reports.findings_list import FindingFilter, all_findings

@@ -9,15 +9,17 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cli.options import DbWrite, input_path
+
 console = Console(stderr=True)
 
 
 def serve(
-    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file (default $GOVINSPECT_DB or ./govinspect.db)")] = None,
+    db: DbWrite = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on", min=1, max=65535)] = 8000,
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="Site registry for site rechecks (default config/sites.yaml)")] = None,
-    schedule: Annotated[Path | None, typer.Option("--schedule", help="Schedule config with the publication deadline (default config/schedule.yaml)")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Site registry for site rechecks (default config/sites.yaml)", callback=input_path)] = None,
+    schedule: Annotated[Path | None, typer.Option("--schedule", help="Schedule config with the publication deadline (default config/schedule.yaml)", callback=input_path)] = None,
 ) -> None:
     """Start the web UI for inspectors and unit webmasters (Ctrl-C stops it). Sessions are signed with
     $GOVINSPECT_SECRET (random per start when unset: everyone signs in again after a restart)."""

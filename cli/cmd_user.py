@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from cli.options import db_read, db_write
 from core.exitcodes import USAGE
 
 console = Console()
@@ -44,7 +45,7 @@ def add(
     name: Annotated[str, typer.Option("--name", help="Display name")] = "",
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin "
                                                  "(else $GOVINSPECT_PASSWORD, else a prompt)")] = False,
-    db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+    db: Annotated[str | None, typer.Option("--db", help=DB_HELP, callback=db_write)] = None,
 ) -> None:
     """Create a user."""
     from db.migrate import upgrade
@@ -67,7 +68,7 @@ def add(
 
 
 @user_app.command("list")
-def list_(db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None) -> None:
+def list_(db: Annotated[str | None, typer.Option("--db", help=DB_HELP, callback=db_read)] = None) -> None:
     """The users and their roles."""
     from db.migrate import upgrade
     from db.session import make_engine, resolve_url, session_factory
@@ -111,14 +112,14 @@ def _set_active(username: str, active: bool, db: str | None) -> None:
 
 @user_app.command("disable")
 def disable(username: Annotated[str, typer.Argument(help="Sign-in name")],
-            db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None) -> None:
+            db: Annotated[str | None, typer.Option("--db", help=DB_HELP, callback=db_read)] = None) -> None:
     """Disable a user: their sessions end at their next request."""
     _set_active(username, False, db)
 
 
 @user_app.command("enable")
 def enable(username: Annotated[str, typer.Argument(help="Sign-in name")],
-           db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None) -> None:
+           db: Annotated[str | None, typer.Option("--db", help=DB_HELP, callback=db_read)] = None) -> None:
     """Enable a disabled user again."""
     _set_active(username, True, db)
 

@@ -183,8 +183,9 @@ def _db_callback(existing: bool) -> Any:
     return callback
 
 
-DbRead = Annotated[str | None, typer.Option("--db", help=DB_HELP, callback=_db_callback(existing=True))]
-DbWrite = Annotated[str | None, typer.Option("--db", help=DB_HELP, callback=_db_callback(existing=False))]
+db_read, db_write = _db_callback(existing=True), _db_callback(existing=False)
+DbRead = Annotated[str | None, typer.Option("--db", help=DB_HELP, callback=db_read)]
+DbWrite = Annotated[str | None, typer.Option("--db", help=DB_HELP, callback=db_write)]
 
 
 @contextmanager
@@ -242,8 +243,10 @@ def _path_callback(check: Any) -> Any:
     return callback
 
 
-_input = _path_callback(check_input_file)
-_output = _path_callback(check_output_file)
+# for an option with its own help text: typer.Option("--output", help=..., callback=output_path)
+input_path = _path_callback(check_input_file)
+output_path = _path_callback(check_output_file)
+_input, _output = input_path, output_path
 
 ConfigFile = Annotated[Path | None, typer.Option("--config", "-c", help="Site registry YAML (default config/sites.yaml)",
                                                  callback=_input)]

@@ -47,6 +47,12 @@ CASES = [
     ("findings --db {tmp}/empty.db", "--db", "no govinspect schema"),
     ("findings --db {tmp}/text.db", "--db", "not a SQLite database"),
     ("findings --db {tmp}", "--db", "is a directory"),
+    ("report findings --db {db} -o /proc/nope.xlsx", "--output", "cannot create"),
+    ("report tongbao --db {tmp}/missing.db -o {tmp}/t.docx", "--db", "no such database"),
+    ("user list --db {tmp}/missing.db", "--db", "no such database"),
+    ("serve --db foo://bar", "--db", "unsupported database"),
+    ("serve --db {db} --config {tmp}", "--config", "directory"),
+    ("demo --out /proc/demo", "--out", "cannot create"),
 ]
 
 
