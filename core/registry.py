@@ -173,6 +173,10 @@ class CrawlConfig(Strict):
     # TLS failure with that reason; false accepts any certificate. tls_ca_file adds PEM roots.
     tls_verify: bool = True
     tls_ca_file: str | None = None
+    # ipv6_missing: nameservers ("ip" or "ip:port") for the homepage hosts' AAAA lookups; none: the
+    # system's resolver. Under only_networks a host name is looked up only through nameservers
+    # listed here inside those networks (a sandbox never asks the outside DNS).
+    ipv6_nameservers: list[str] = []
     # Links of one page beyond this many are neither recorded nor checked (the page's meta says
     # how many were dropped): a page of 100,000 links must not become 100,000 requests.
     max_links_per_page: int = Field(default=10_000, ge=1, le=MAX_PAGES)

@@ -114,8 +114,7 @@ GOVINSPECT_ACCOUNT_MAX_PAGES = 5
 # text, for prohibited_link); beyond it they are checked by HEAD
 GOVINSPECT_OUTBOUND_READS = 300
 GOVINSPECT_OUTBOUND_EXCERPT_CHARS = 2000
-# ipv6_missing: the homepage host's AAAA lookup and a GET over IPv6, once per site and scan.
-# Nameservers as "ip" or "ip:port"; none: the system's resolver. Under crawl.only_networks a host
-# name is looked up only through listed nameservers inside those networks.
+# ipv6_missing: the homepage host's AAAA lookup and a GET over IPv6, once per site and scan
+# (nameservers: crawl.ipv6_nameservers)
 GOVINSPECT_IPV6_ENABLED = True
-GOVINSPECT_IPV6_NAMESERVERS: list[str] = []
+GOVINSPECT_IPV6_NAMESERVERS = list(_CRAWL.ipv6_nameservers)

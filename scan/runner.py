@@ -92,6 +92,7 @@ def crawl_settings(registry: Registry, *, db_url: str, run_id: int, log_file: st
     s.set("RETRY_TIMES", crawl.retry_times)
     s.set("DOWNLOAD_MAXSIZE", crawl.max_page_bytes)
     s.set("GOVINSPECT_MAX_RETRY_AFTER", crawl.max_retry_after)
+    s.set("GOVINSPECT_IPV6_NAMESERVERS", list(crawl.ipv6_nameservers))
     from crawler.safety import safety_settings
 
     # address policy (no SSRF), canary URLs, certificate checks

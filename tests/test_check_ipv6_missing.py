@@ -26,7 +26,7 @@ from spiders.ipv6 import probe_ipv6, sandboxed_lookup_allowed
 
 AS_OF = dt.date(2026, 11, 20)
 DNS_ADDR = "127.0.31.53"
-ZONE = {"v6.gov.test.": "::1", "silent.gov.test.": "::1"}  # AAAA records; other names: A only
+ZONE = {"v6.gov.test.": "::1", "silent.gov.test.": "::1", "localhost.": "::1"}  # AAAA records; other names: A only
 A_ONLY = {"v4.gov.test."}
 
 
@@ -147,3 +147,55 @@ def test_check_reads_the_stored_probe(session: Session) -> None:
     assert "无AAAA记录" in drafts["none"].detail and drafts["none"].target == rb.homes["none"]
     assert "有AAAA记录" in drafts["silent"].detail and drafts["silent"].evidence["addresses"] == ["::1"]
     assert "IPv4" in drafts["literal"].detail
+
+
+@pytest.mark.slow
+def test_scan_records_ipv6_per_site(servers: tuple[str, int], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A whole scan: `localhost`, whose AAAA (from the local nameserver) is ::1 where the homepage
+    answers too, passes; a site registered at an IPv4 address cannot be reached over IPv6
+    (ipv6_missing). The crawl stores one Ipv6Check row per site."""
+    from faultserver import scan_cmd, site_entry, write_registry
+    from samples_env import run_cli
+    from sqlalchemy import select
+
+    from db.models import Finding
+    from db.session import make_engine, session_factory
+
+    ns, _ = servers
+    for _ in range(50):  # a port free on both ::1 and 127.0.0.1: the same site over IPv6 and IPv4
+        v6 = _V6Server(("::1", 0), _Home)
+        port = v6.server_address[1]
+        try:
+            v4 = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Home)
+            break
+        except OSError:
+            v6.server_close()
+    else:
+        raise AssertionError("no port free on both ::1 and 127.0.0.1")
+    other = http.server.ThreadingHTTPServer(("127.0.31.2", 0), _Home)
+    for srv in (v6, v4, other):
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        registry = write_registry(tmp_path / "sites.yaml", [
+            site_entry("v6site", f"http://localhost:{port}/"),
+            site_entry("v4site", f"http://127.0.31.2:{other.server_address[1]}/"),
+        ], only_networks=["127.0.0.0/8", "::1/128"], ipv6_nameservers=[ns], download_timeout=5)
+        db = str(tmp_path / "v6.db")
+        proc = run_cli(*scan_cmd(registry, db))
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    finally:
+        for srv in (v6, v4, other):
+            srv.shutdown()
+            srv.server_close()
+    engine = make_engine(db)
+    try:
+        with session_factory(engine)() as s:
+            rows = {r.site_id: r for r in s.scalars(select(Ipv6Check))}
+            found = {(f.subject_id, f.check_id) for f in s.scalars(select(Finding).where(
+                Finding.check_id.in_(["ipv6_missing", "site_unreachable"])))}
+    finally:
+        engine.dispose()
+    assert rows["v6site"].ok and rows["v6site"].status == 200 and rows["v6site"].addresses == ["::1"]
+    assert rows["v6site"].url == f"http://[::1]:{port}/"
+    assert not rows["v4site"].ok and rows["v4site"].lookup_error == "ipv4_literal"
+    assert found == {("v4site", "ipv6_missing")}  # both sites were reached (no site_unreachable)
