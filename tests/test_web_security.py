@@ -212,3 +212,26 @@ def test_disabled_user_loses_the_session(client: TestClient, site_db: Any) -> No
         s.commit()
     engine.dispose()
     assert client.get("/sites/sa", follow_redirects=False).status_code == 303
+
+
+def test_admin_manages_users_in_the_ui_and_nobody_else_can(client: TestClient, site_db: Any) -> None:
+    engine = make_engine(site_db[0])
+    with session_factory(engine)() as s:
+        add_user(s, "root", PASSWORD, "admin")
+        s.commit()
+    engine.dispose()
+    login(client, "inspector")
+    assert client.get("/admin/users").status_code == 403
+    client.post("/logout", data={"csrf_token": token(client, "/findings")})
+    login(client, "root")
+    t = token(client, "/admin/users")
+    r = client.post("/admin/users", data={"username": "wm_b", "password": "short", "role": "webmaster",
+                                          "unit_id": "ub", "csrf_token": t})
+    assert r.status_code == 400 and "password" in r.text
+    r = client.post("/admin/users", data={"username": "wm_b", "password": PASSWORD, "role": "webmaster",
+                                          "unit_id": "ub", "csrf_token": t}, follow_redirects=False)
+    assert r.status_code == 303
+    assert client.post("/admin/users/nobody/active", data={"active": "0", "csrf_token": t}).status_code == 404
+    client.post("/admin/users/wm_b/active", data={"active": "0", "csrf_token": t})
+    client.post("/logout", data={"csrf_token": t})
+    assert login(client, "wm_b").status_code == 401  # disabled

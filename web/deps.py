@@ -4,7 +4,7 @@ may see, and the template renderer."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -96,6 +96,13 @@ def require_unit(user: Principal, unit_id: str | None) -> None:
     """Another unit's page is answered as if it did not exist."""
     if not user.may_see_unit(unit_id):
         raise HTTPException(status_code=404, detail="未找到")
+
+
+def visible(user: Principal, found: Any, unit_id: Callable[[Any], str | None]) -> Any:
+    """`found` when the user may see its unit; a 404 when it is missing or another unit's."""
+    if found is None or not user.may_see_unit(unit_id(found)):
+        raise HTTPException(status_code=404, detail="未找到")
+    return found
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,7 +45,10 @@ def create_user(request: Request, user: Admin, session: DB, username: Annotated[
 @router.post("/users/{username}/active")
 def toggle_user(username: str, active: Annotated[str, Form()], user: Admin, session: DB) -> Response:
     if username != user.username:  # an admin cannot lock themselves out
-        set_active(session, username, active == "1")
+        try:
+            set_active(session, username, active == "1")
+        except UserError:
+            raise HTTPException(status_code=404, detail="未找到") from None
         session.commit()
     return RedirectResponse("/admin/users", status_code=303)
 

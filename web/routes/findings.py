@@ -14,7 +14,7 @@ from reports import labels
 from reports.findings_list import SORTS, FindingFilter, finding_ids, list_findings, unit_names
 from reports.site_view import finding, subjects_of
 from reports.users import Principal
-from web.deps import DB, Reviewer, SignedIn, render, require_unit, scope
+from web.deps import DB, Reviewer, SignedIn, render, scope, visible
 from web.routes.dashboard import quarter_param
 
 router = APIRouter()
@@ -64,11 +64,7 @@ def findings_list(request: Request, user: SignedIn, session: DB) -> Response:
 
 
 def _load(session: Session, user: Principal, finding_id: int) -> dict:
-    row = finding(session, finding_id)
-    if row is None:
-        raise HTTPException(status_code=404, detail="未找到")
-    require_unit(user, row["unit"])
-    return row
+    return visible(user, finding(session, finding_id), lambda r: r["unit"])
 
 
 @router.get("/findings/{finding_id}")

@@ -3,13 +3,13 @@ and refreshes itself (a meta refresh, no script) until the result is in."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from db.models import RecheckTask
 from reports.site_view import finding, subject
 from web import tasks
-from web.deps import DB, SignedIn, render, require_unit
+from web.deps import DB, SignedIn, render, visible
 
 router = APIRouter()
 
@@ -17,10 +17,7 @@ router = APIRouter()
 @router.post("/findings/{finding_id}/recheck")
 def recheck_finding(request: Request, finding_id: int, user: SignedIn,
                     session: DB) -> Response:
-    row = finding(session, finding_id)
-    if row is None:
-        raise HTTPException(status_code=404, detail="未找到")
-    require_unit(user, row["unit"])
+    row = visible(user, finding(session, finding_id), lambda r: r["unit"])
     if row["check"] == "link_broken" and row["status"] in ("open", "confirmed"):
         task = tasks.start(request.app.state, session, kind="url", site_id=row["site"], unit_id=row["unit"],
                            url=row["target"], finding_id=finding_id, by=user.label)
@@ -33,10 +30,7 @@ def recheck_finding(request: Request, finding_id: int, user: SignedIn,
 @router.post("/sites/{subject_id}/recheck")
 def recheck_site(request: Request, subject_id: str, user: SignedIn,
                  session: DB) -> Response:
-    s = subject(session, subject_id)
-    if s is None:
-        raise HTTPException(status_code=404, detail="未找到")
-    require_unit(user, s.unit_id)
+    s = visible(user, subject(session, subject_id), lambda s: s.unit_id)
     task = tasks.start(request.app.state, session, kind="site", site_id=s.id, unit_id=s.unit_id, by=user.label)
     return RedirectResponse(f"/rechecks/{task.id}", status_code=303)
 
@@ -44,10 +38,7 @@ def recheck_site(request: Request, subject_id: str, user: SignedIn,
 @router.get("/rechecks/{task_id}")
 def recheck_page(request: Request, task_id: int, user: SignedIn,
                  session: DB) -> Response:
-    task = session.get(RecheckTask, task_id)
-    if task is None:
-        raise HTTPException(status_code=404, detail="未找到")
-    require_unit(user, task.unit_id)
+    task = visible(user, session.get(RecheckTask, task_id), lambda t: t.unit_id)
     tasks.reap(request.app.state, session, task)
     return render(request, "recheck.html", {"t": task, "p": tasks.progress(session, task),
                                             "active": task.status in tasks.ACTIVE}, user=user)

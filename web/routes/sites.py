@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from reports.dashboard import ranking
 from reports.site_view import screenshot_owner, site_page, subject, subjects_of
-from web.deps import DB, SignedIn, render, require_unit, scope
+from web.deps import DB, SignedIn, render, scope, visible
 
 router = APIRouter()
 
@@ -23,20 +23,13 @@ def sites(request: Request, user: SignedIn, session: DB) -> Response:
 @router.get("/sites/{subject_id}")
 def site(request: Request, subject_id: str, user: SignedIn,
          session: DB) -> Response:
-    s = subject(session, subject_id)
-    if s is None:
-        raise HTTPException(status_code=404, detail="未找到")
-    require_unit(user, s.unit_id)
+    s = visible(user, subject(session, subject_id), lambda s: s.unit_id)
     return render(request, "site.html", {"s": s, **site_page(session, subject_id)}, user=user)
 
 
 @router.get("/screenshots/{screenshot_id}.png")
 def screenshot(screenshot_id: int, user: SignedIn, session: DB) -> Response:
-    found = screenshot_owner(session, screenshot_id)
-    if found is None:
-        raise HTTPException(status_code=404, detail="未找到")
-    shot, unit_id = found
-    require_unit(user, unit_id)
+    shot, _ = visible(user, screenshot_owner(session, screenshot_id), lambda found: found[1])
     if not shot.png.startswith(b"\x89PNG\r\n\x1a\n"):
         raise HTTPException(status_code=404, detail="未找到")
     # always image/png, whatever the bytes claim, and never sniffed into anything else
