@@ -105,14 +105,33 @@ def is_pinned(item: Any, text: str) -> bool:
 def entry_date(item: Any, a: Any, url: str, ctx: PageContext) -> tuple[dt.date | None, str, str | None]:
     """(published, date_text, date_source) of one item per the contract's date rules."""
     default_year, latest, rollback = _date_context(url, ctx)
-    for text in (_subtree_text(item, exclude=a, sep=" "), _subtree_text(a, sep=" ")):
-        found = text_date(text, url, default_year, latest, rollback)
+    own = _date_element_text(item, a)
+    for text in (own, _subtree_text(item, exclude=a, sep=" "), _subtree_text(a, sep=" ")):
+        found = text_date(text, url, default_year, latest, rollback) if text else None
         if found is not None:
             return found
     exact, fragment = date_from_url_match(url)
     if exact is not None:
         return exact, fragment, "url"
     return None, "", None
+
+
+DATE_ELEMENT_MAX = 24  # "[2026-11-02 16:16:00]" and the like
+
+
+def _date_element_text(item: Any, a: Any) -> str:
+    """The text of the item's first element that holds nothing but a date (a <span>, <td> or
+    <b> of its own), outside the title link: it wins over a date inside a summary."""
+    inside = set(a.iter())
+    for el in item.iter():
+        if el is item or el in inside or not isinstance(el.tag, str) or len(el):
+            continue
+        text = collapse(el.text)
+        if text and len(text) <= DATE_ELEMENT_MAX and any(ch.isdigit() for ch in text):
+            d, matched, _ = parse_date_ex(text)
+            if d is not None and len(matched) >= len(text.strip(" []【】()（）")) - 2:
+                return text
+    return ""
 
 
 def text_date(text: str, url: str, default_year: int | None, latest: dt.date,

@@ -118,7 +118,7 @@ def _record_entries(items: list[Any], ctx: PageContext, resolver: Resolver) -> l
             continue
         low = _lower_map(item)
         title = _pick(item, low, TITLE_KEYS, contains=("title",))
-        href = _pick(item, low, URL_KEYS, contains=("url", "link", "href"))
+        href = _page_urls(item, low) or _pick(item, low, URL_KEYS, contains=("url", "link", "href"))
         if title is None or not isinstance(href, str):
             continue
         url = resolver(href.strip())
@@ -131,6 +131,22 @@ def _record_entries(items: list[Any], ctx: PageContext, resolver: Resolver) -> l
                              date_text=str(raw_date)[:100] if published else "",
                              date_source="list" if published else None))
     return out
+
+
+def _page_urls(item: dict[str, Any], low: dict[str, str]) -> str | None:
+    """New-generation Hanweb records carry their page URLs per device in `urls`
+    ('{"pc": "/col/…/content_1.html", "h5": …}'), beside a relationUrl to JSON."""
+    key = low.get("urls")
+    value = item.get(key) if key else None
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if isinstance(value, dict):
+        found = value.get("pc") or next((v for v in value.values() if isinstance(v, str) and v), None)
+        return found if isinstance(found, str) else None
+    return None
 
 
 def _total_near(path: list[Any]) -> int | None:

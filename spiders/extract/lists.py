@@ -7,8 +7,12 @@ generic HTML one, which always answers.
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
+
+from parsel import Selector
 
 from spiders.extract.entries import (
     ListEntry,
@@ -22,7 +26,14 @@ from spiders.extract.entries import (
 from spiders.extract.hanweb import HanwebDatastoreExtractor, parse_dataproxy
 from spiders.extract.jsonlist import parse_json_list
 from spiders.extract.links import Resolver
-from spiders.extract.records import Record, after_text, find_regions, is_article, main_region
+from spiders.extract.records import (
+    Record,
+    after_text,
+    commented_markup,
+    find_regions,
+    is_article,
+    main_region,
+)
 from spiders.extract.regions import regions_for
 from spiders.extract.urls import base_url
 
@@ -100,7 +111,64 @@ class DataBodyExtractor:
         return None
 
 
-LIST_EXTRACTORS: list[ListExtractor] = [DataBodyExtractor(), HanwebDatastoreExtractor(), HtmlListExtractor()]
+class CommentListExtractor:
+    """The fallback for a page whose list sits inside an HTML comment (the Gansu platform keeps
+    the server-side list there while page_list.js loads the same records): read when the visible
+    page has no list."""
+
+    name = "html_comment"
+
+    def extract(self, ctx: PageContext) -> ListResult | None:
+        root = ctx.sel.root
+        if not isinstance(getattr(root, "tag", None), str):
+            return None
+        markup = commented_markup(root)
+        if not markup:
+            return None
+        sub = replace(ctx, sel=Selector(text=f"<html><body>{markup}</body></html>", type="html"), text=markup)
+        result = HtmlListExtractor().extract(sub)
+        if not result.entries:
+            return None
+        result.container = "comment > " + result.container
+        return result
+
+
+class InlineJsonExtractor:
+    """The fallback for a page whose list is a JSON array inside an inline script that a template
+    renders (new-generation Hanweb `var listData = {articleList: [...]}`, handlebars, art-template):
+    the largest array of records with a title and a URL."""
+
+    name = "inline_json"
+
+    def extract(self, ctx: PageContext) -> ListResult | None:
+        root = ctx.sel.root
+        if not isinstance(getattr(root, "tag", None), str):
+            return None
+        decoder = json.JSONDecoder()
+        best: list[ListEntry] = []
+        for script in root.iter("script"):
+            if script.get("src"):
+                continue
+            js = script.text or ""
+            start = js.find("[{")
+            while start != -1:
+                try:
+                    value, end = decoder.raw_decode(js, start)
+                except ValueError:
+                    start = js.find("[{", start + 2)
+                    continue
+                if isinstance(value, list) and len(value) >= 2:
+                    listing = parse_json_list(json.dumps({"list": value}), ctx)
+                    if listing is not None and len(listing.entries) > len(best):
+                        best = listing.entries
+                start = js.find("[{", end)
+        if len(best) < 2:
+            return None
+        return ListResult(entries=best, container="script > json")
+
+
+LIST_EXTRACTORS: list[ListExtractor] = [DataBodyExtractor(), HanwebDatastoreExtractor(), HtmlListExtractor(),
+                                        CommentListExtractor(), InlineJsonExtractor()]
 
 
 def extract_list(ctx: PageContext, extractors: list[ListExtractor] | None = None) -> tuple[ListResult, str]:

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from parsel import Selector
 
 from core.urls import canonical
 from spiders.extract.links import Resolver
+from spiders.extract.records import commented_markup
 from spiders.extract.regions import FOOTER, HEADER, NAV, element_tokens, regions_for
 from spiders.extract.text import SCRIPT_BLOCK, collapse, read_js_string, script_writes, strip_js_comments
 from spiders.extract.urls import base_url, basename
@@ -51,6 +53,20 @@ def _script_texts(sel: Selector | None, html_text: str) -> list[str]:
     elif html_text:
         texts = [body for attrs, body in SCRIPT_BLOCK.findall(html_text) if "src=" not in attrs.lower()]
     return [t for t in texts if t.strip()]
+
+
+def _commented_scripts(sel: Selector | None) -> list[str]:
+    """Inline scripts inside the page's HTML comments, when a comment also keeps the list."""
+    if sel is None or not isinstance(getattr(sel.root, "tag", None), str):
+        return []
+    if not commented_markup(sel.root):
+        return []  # a pager commented out on its own is retired; one kept with its list is not
+    out = []
+    for c in sel.root.iter(etree.Comment):
+        text = c.text or ""
+        if "<script" in text.lower():
+            out += [body for attrs, body in SCRIPT_BLOCK.findall(text) if "src=" not in attrs.lower()]
+    return [t for t in out if t.strip()]
 
 
 def _split_args(js: str, start: int) -> list[tuple[str | None, str]] | None:
@@ -381,6 +397,27 @@ def _infer(urls: list[str], here: str, next_urls: list[str], last_urls: list[str
     return out or None
 
 
+_UNIT_PARAMS = re.compile(r"unitid\s*:\s*[\"']?(\d+)[\"']?", re.I)
+_PER_PAGE = re.compile(r"perPage\s*:\s*[\"']?(\d+)[\"']?", re.I)
+_SELF_COUNT = re.compile(r"channelsTagSelf\s*=\s*\{[^;]*?\"articleCount\"\s*:\s*(\d+)|totalRecord\s*:\s*[\"']?(\d+)")
+
+
+def _hanweb_unit_pager(texts: list[str], page_url: str) -> PagerResult | None:
+    """New-generation Hanweb columns page their list by script (`loadPageData(params, unitid)`
+    with `unitid`/`perPage`); each page is also served as the column URL with
+    `?uid=<unitid>&pageNum=<n>` (1-based), the count from the channel's articleCount."""
+    js = "\n".join(t for t in texts if "unitid" in t.lower() or "articlecount" in t.lower())
+    if "loadPageData" not in js:
+        return None  # the older jpage with a data proxy is paged through the proxy (hanweb.py)
+    unit, per, total = _UNIT_PARAMS.search(js), _PER_PAGE.search(js), _SELF_COUNT.search(js)
+    if not (unit and per and total) or int(per.group(1)) <= 0:
+        return None
+    count = -(-int(total.group(1) or total.group(2)) // int(per.group(1)))
+    base = page_url.split("?", 1)[0]
+    urls = [canonical(f"{base}?uid={unit.group(1)}&pageNum={n}") for n in range(2, min(count, _MAX_PAGES) + 1)]
+    return PagerResult("hanweb_unit", urls, True, count)
+
+
 def find_pager(sel: Selector | None, page_url: str, html_text: str = "") -> PagerResult:
     """The list's pagination: a script pager (computed page URLs, from_script=True) wins over
     rendered links; PagerResult(kind=None) when there is none. A script pager counts even when
@@ -388,5 +425,13 @@ def find_pager(sel: Selector | None, page_url: str, html_text: str = "") -> Page
     found = _script_pager(_script_texts(sel, html_text), page_url)
     if found is not None:
         return found
+    found = _hanweb_unit_pager(_script_texts(sel, html_text), page_url)
+    if found is not None:
+        return found
+    commented = _commented_scripts(sel)
+    if commented:  # a pager kept in a comment next to a commented-out list (read as the list is)
+        found = _script_pager(commented, page_url)
+        if found is not None:
+            return found
     found = _link_pager(sel, page_url, _script_texts(sel, html_text)) if sel is not None else None
     return found if found is not None else PagerResult()

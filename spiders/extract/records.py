@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from lxml import etree
 
 from spiders.extract.dates import date_from_url
 from spiders.extract.links import Resolver
@@ -56,6 +59,13 @@ class Region:
     region: str = "body"
     depth: int = 0
     order: int = 0
+    # a region judged on a sample reads all its records when chosen
+    complete: Callable[[], list[Record]] | None = None
+
+    def read_all(self) -> Region:
+        if self.complete is not None:
+            self.records, self.complete = self.complete(), None
+        return self
 
 
 def _title_text(a: Any) -> str:
@@ -92,40 +102,128 @@ def record_text(el: Any, cap: int = 400) -> str:
     return collapse(" ".join(parts))[:cap]
 
 
+_NO_LINK = ("javascript:", "mailto:", "tel:", "#", "about:", "data:")
+
+
+# onclick="getDetail(this.id)" / onclick="showInfo('8a8f…')": a record opened by its id
+_ONCLICK_ID = re.compile(r"""^\s*(?:return\s+)?[A-Za-z_$][\w$.]*\s*\(\s*(this\.id|["']([\w\-]{4,64})["'])\s*\)""")
+
+
+def _may_link(a: Any) -> bool:
+    href = a.get("href")
+    if href is None:
+        return False
+    if href.strip().lower().startswith(_NO_LINK):
+        return bool(a.get("onclick"))
+    return True
+
+
 class _Index:
-    """Per page: resolved links, and for every element its links (in document order)."""
+    """Per page: the links that can be entries (resolved on demand, memoised)."""
 
     def __init__(self, root: Any, resolver: Resolver, regions: RegionMap, here: str | None) -> None:
         self.regions = regions
-        self.links: dict[Any, str] = {}
-        # elements in each subtree (children come after their parent in document order)
-        self.size: dict[Any, int] = {}
-        for el in reversed(list(root.iter())):
-            self.size[el] = 1 + sum(self.size.get(c, 1) for c in el)
-        for a in root.iter("a"):
-            href = a.get("href")
-            if href is None:
-                continue
-            url = resolver(href)
-            if url is None or url == here:
-                continue  # javascript:, mailto:, "#" and the page itself are no entry links
-            if regions.of(a) == FOOTER:
-                continue
-            self.links[a] = url
+        self.resolver = resolver
+        self.here = here
+        self.anchors = [a for a in root.iter("a") if _may_link(a) and regions.of(a) != FOOTER]
+        self.anchor_set = set(self.anchors)
+        self._urls: dict[Any, str | None] = {}
+
+    def url(self, a: Any) -> str | None:
+        """The entry URL of a link: None for mailto:, "#", the page itself, or a link outside
+        the candidates (a footer). A script-only link that opens a record by its id
+        (`onclick="getDetail(this.id)" id="…"`, a POST the page's script makes) is identified as
+        the page URL with that id as fragment: the record exists, it has no address of its own."""
+        if a not in self.anchor_set:
+            return None
+        try:
+            return self._urls[a]
+        except KeyError:
+            href = (a.get("href") or "").strip()
+            if href.lower().startswith("javascript:") or href in ("", "#"):
+                url = self._scripted(a)
+            else:
+                url = self.resolver(href)
+                if url == self.here:
+                    url = None
+            self._urls[a] = url
+            return url
+
+    def _scripted(self, a: Any) -> str | None:
+        call = _ONCLICK_ID.match(a.get("onclick") or "")
+        if call is None or self.here is None:
+            return None
+        ident = a.get("id") if call.group(1) == "this.id" else call.group(2)
+        return f"{self.here}#{ident}" if ident else None
 
 
-def _record_link(item: Any, links: dict[Any, str]) -> tuple[Any, str, int] | None:
-    """The title link of a record: the one with the longest text (a leading [分类] link or a
-    "more" arrow is not the title), and the number of distinct URLs in the record."""
+def _is_prose(el: Any) -> bool:
+    """A block of running text (an article) rather than a list row: a row is a title, a date
+    and at most a short summary."""
+    return len(record_text(el, 4 * PROSE_CHARS)) >= PROSE_CHARS
+
+
+def _size(el: Any, cap: int = 3000) -> int:
+    """Elements in a subtree, counted up to `cap`."""
+    n = 0
+    for _ in el.iter():
+        n += 1
+        if n >= cap:
+            break
+    return n
+
+
+TITLE_HEADERS = ("标题", "题目", "主题", "名称")  # in this order: 药物名称 is no title when 题目 exists
+
+
+def title_cell(row: Any) -> int | None:
+    """In a table whose header row names a title column (标题, 试验通俗题目, 文件名称 …), that
+    column's index."""
+    table = row.getparent()
+    if table is None:
+        return None
+    cached = _TITLE_COL.get(table)
+    if cached is not None or table in _TITLE_COL:
+        return cached
+    found = None
+    candidates = [table.getparent()] if table.tag == "tbody" else []
+    for t in [table, *candidates]:
+        if t is None:
+            continue
+        for tr in t.iter("tr"):
+            cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("th", "td")]
+            if cells and all(c.tag == "th" for c in cells):
+                names = [collapse("".join(c.itertext())) for c in cells]
+                found = next((i for h in TITLE_HEADERS for i, name in enumerate(names) if h in name), None)
+                break
+        if found is not None:
+            break
+    if len(_TITLE_COL) > 256:
+        _TITLE_COL.clear()
+    _TITLE_COL[table] = found
+    return found
+
+
+_TITLE_COL: dict[Any, int | None] = {}
+
+
+def _record_link(item: Any, index: _Index, title_col: int | None = None) -> tuple[Any, str, int] | None:
+    """The title link of a record: the one in the table's title column when its header names
+    one, else the one with the longest text (a leading [分类] link or a "more" arrow is not the
+    title); and the number of distinct URLs in the record."""
     best: tuple[int, Any, str] | None = None
     urls: set[str] = set()
+    cells = [c for c in item if isinstance(c.tag, str) and c.tag in ("td", "th")] if title_col is not None else []
+    preferred = set(cells[title_col].iter("a")) if title_col is not None and title_col < len(cells) else set()
     for a in item.iter("a"):
-        url = links.get(a)
+        url = index.url(a)
         if url is None:
             continue
         urls.add(url)
         text = _title_text(a)
         n = len(text) if text.strip("> »+").casefold() not in MORE_WORDS else 0
+        if a in preferred:
+            n += 10_000
         if best is None or n > best[0]:
             best = (n, a, url)
     if best is None:
@@ -159,10 +257,10 @@ def find_regions(root: Any, resolver: Resolver, regions: RegionMap, here: str | 
     if not isinstance(getattr(root, "tag", None), str):
         return []
     index = _Index(root, resolver, regions, here)
-    if not index.links:
+    if not index.anchors:
         return []
     has_link: set[Any] = set()
-    for a in index.links:
+    for a in index.anchors:
         node = a
         while node is not None and node not in has_link:
             has_link.add(node)
@@ -203,71 +301,89 @@ def find_regions(root: Any, resolver: Resolver, regions: RegionMap, here: str | 
     return out
 
 
-def _score(parent: Any, tag: str, children: list[Any], index: _Index, region: str,
-           page_host: str | None) -> Region | None:
-    records: list[Record] = []
+PROSE_CHARS = 500
+SAMPLE = 40  # records a region is judged on; the winner is read in full
+
+
+def _sample(children: list[Any]) -> list[Any]:
+    if len(children) <= SAMPLE:
+        return children
+    step = len(children) / (SAMPLE // 2)
+    spread = [children[int(i * step)] for i in range(SAMPLE // 2)]
+    return children[: SAMPLE // 2] + [c for c in spread if c not in children[: SAMPLE // 2]]
+
+
+def _records(children: list[Any], tag: str, index: _Index) -> list[tuple[Record, int]]:
+    """(record, distinct URLs in it) for the children, each URL once."""
+    out: list[tuple[Record, int]] = []
     seen: set[str] = set()
-    title_len = 0
-    dated = 0
-    multi = 0
-    same_host = 0
-    numeric = 0
-    documents = 0
-    url_dated = 0
-    biggest = 0
     for child in children:
         if tag == "a":
-            url = index.links.get(child)
+            url = index.url(child)
             if url is None:
                 continue
             a, n_urls = child, 1
         else:
-            found = _record_link(child, index.links)
+            found = _record_link(child, index, title_cell(child) if tag == "tr" else None)
             if found is None:
                 continue
             a, url, n_urls = found
-        if url in seen:
-            continue
-        seen.add(url)
-        text = _title_text(a)
-        if not text:
+        if url in seen or not _title_text(a):
             continue  # an icon link (share buttons, a picture without alt) titles nothing
+        seen.add(url)
+        out.append((Record(child, a, url), n_urls))
+    return out
+
+
+def _score(parent: Any, tag: str, children: list[Any], index: _Index, region: str,
+           page_host: str | None) -> Region | None:
+    sample = _sample(children)
+    found = _records(sample, tag, index)
+    if len(found) >= 2:
+        # records are alike in size: a wrapper holding the article among small link rows is none
+        sizes = sorted(_size(r.item) for r, _ in found)
+        limit = 8 * sizes[(len(sizes) - 1) // 2] + 20
+        # and among two, a block of running text is the article next to a link, not a row
+        found = [(r, k) for r, k in found if _size(r.item) <= limit and not (len(found) == 2 and _is_prose(r.item))]
+    else:
+        limit = None
+    n = len(found)
+    if n == 0:
+        return None
+    title_len = dated = multi = same_host = numeric = documents = url_dated = biggest = 0
+    for r, n_urls in found:
+        text = _title_text(r.a)
         if _NUMERIC.match(text):
             numeric += 1  # a pager's 1 2 3 … links
-        records.append(Record(child, a, url))
-        if is_attachment(url):
+        if is_attachment(r.url):
             documents += 1
         title_len += min(len(text), 30)
         if n_urls > 3:
             multi += 1
         biggest = max(biggest, n_urls)
-        if _DATE_HINT.search(record_text(child) if tag != "a" else after_text(child)):
+        if _DATE_HINT.search(record_text(r.item) if tag != "a" else after_text(r.item)):
             dated += 1
-        elif date_from_url(url) is not None:
+        elif date_from_url(r.url) is not None:
             url_dated += 1
-        if page_host is None or (urlsplit(url).hostname or "").lower() == page_host:
+        if page_host is None or (urlsplit(r.url).hostname or "").lower() == page_host:
             same_host += 1
-    if len(records) >= 2:
-        # records are alike in size: a wrapper holding the article among small link rows is none
-        sizes = sorted(index.size.get(r.item, 1) for r in records)
-        limit = 8 * sizes[(len(sizes) - 1) // 2] + 20
-        records = [r for r in records if index.size.get(r.item, 1) <= limit]
-    n = len(records)
-    if n == 0 or numeric * 2 > n:
+    if numeric * 2 > n:
         return None
-    if n == 1 and (biggest > 2 or not same_host):
-        return None  # a layout block around several links, or one link off-site, is no list
-    classes = [(r.item.get("class") or "").strip() for r in records]
+    classes = [(r.item.get("class") or "").strip() for r, _ in found]
     if n >= 2 and all(classes) and len(set(classes)) == n:
         return None  # layout blocks (left column, right column), each styled its own way
     avg_len = title_len / n
     dated_share = dated / n
+    if n == 1 and (biggest > 2 or not same_host):
+        return None  # a layout block around several links, or one link off-site, is no list
     if not dated and not url_dated and (
             n == 1 or region != BODY or (avg_len < MIN_UNDATED_TITLE and documents * 2 <= n)):
         # one undated link, an undated side menu or a menu of short undated names (columns are
         # named in 2-8 characters, documents are titled in more) is not a list
         return None
-    score = n * (0.2 + min(avg_len, 16) / 16) * (1 + 2 * dated_share)
+    # the region's size: its children scaled by the share of the sample that were records
+    total = n if len(sample) == len(children) else round(len(children) * n / len(sample))
+    score = total * (0.2 + min(avg_len, 16) / 16) * (1 + 2 * dated_share)
     if region in (NAV, HEADER):
         score *= 0.15
     elif region == SIDE:
@@ -280,7 +396,12 @@ def _score(parent: Any, tag: str, children: list[Any], index: _Index, region: st
     if block:
         score *= 0.1
     depth = sum(1 for _ in parent.iterancestors())
-    return Region(parent, records, score, dated_share, block, region, depth)
+    region_ = Region(parent, [r for r, _ in found], score, dated_share, block, region, depth)
+    if len(sample) != len(children):
+        def complete() -> list[Record]:
+            return [r for r, _ in _records(children, tag, index) if limit is None or _size(r.item) <= limit]
+        region_.complete = complete
+    return region_
 
 
 def after_text(a: Any) -> str:
@@ -303,10 +424,11 @@ def main_region(regions_found: list[Region]) -> Region | None:
     if not lists:
         return None
     best = lists[0]
-    if best.region == BODY:
-        return best
-    body = next((r for r in lists if r.region == BODY), None)
-    return body if body is not None and body.score >= BODY_PREFERENCE * best.score else best
+    if best.region != BODY:
+        body = next((r for r in lists if r.region == BODY), None)
+        if body is not None and body.score >= BODY_PREFERENCE * best.score:
+            best = body
+    return best.read_all()
 
 
 # an article page: this much text outside links and outside its largest list, and more than
@@ -340,3 +462,14 @@ def is_article(root: Any, regions: RegionMap, region: Region | None) -> bool:
             if child.tail and child not in skip:
                 total += len(child.tail.strip())
     return total >= ARTICLE_MIN_TEXT and total >= ARTICLE_RATIO * list_text
+
+
+def commented_markup(root: Any, min_links: int = 2) -> str:
+    """The markup the page keeps inside HTML comments (a server-side list a template commented
+    out while a script now loads the same records), when it holds links."""
+    parts = []
+    for c in root.iter(etree.Comment):
+        text = c.text or ""
+        if text.count("<a ") + text.count("<A ") >= min_links and "href" in text:
+            parts.append(text)
+    return "\n".join(parts)

@@ -89,4 +89,6 @@ def extension(url: str) -> str:
 def is_detail_target(url: str) -> bool:
     """A list entry's target worth reading as a detail page: anything but a download, an image,
     a script or another non-page file. What the page is comes from its content, not its URL."""
+    if "#" in url:
+        return False  # a record a script opens by its id (records.py): no page of its own
     return not is_attachment(url) and extension(url) not in NON_PAGE_EXTS
