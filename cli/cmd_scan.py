@@ -15,7 +15,6 @@ from cli.options import ConfigFile, DbWrite, LogFile
 from core import exitcodes
 from core.sanitize import shown
 from core.yamlconf import ConfigError
-from scan.pool import default_workers
 from scan.runner import ScanBusyError, ScanError, ScanFailedError, ScanResult, run_scan
 
 console = Console()
@@ -82,9 +81,6 @@ def scan(
                                               "weekly = homepages and news columns only")] = None,
     skip_busy: Annotated[bool, typer.Option("--skip-busy", help="Leave out sites another live run is scanning "
                                             f"instead of refusing (exit {exitcodes.BUSY} if all are busy)")] = False,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Processes crawling sites side by side, "
-                                                "each site in its own (default: the number of cores; 1 = one "
-                                                "crawl in this process)")] = None,
 ) -> None:
     """Crawl the configured sites into the database, then run the checks and scores."""
     from db.session import resolve_url
@@ -93,7 +89,7 @@ def scan(
         result = run_scan(config, db_url=db, as_of=_as_of(as_of), site_ids=site or [],
                           kind=kind.value if kind else ("single" if site else "full"), progress=not no_progress,
                           log_file=str(log_file) if log_file else None, run_checks=not no_checks,
-                          skip_busy=skip_busy, workers=workers or default_workers())
+                          skip_busy=skip_busy)
     except ConfigError as exc:
         say_error("[red]config error:[/]", exc)
         raise typer.Exit(exitcodes.USAGE) from None
