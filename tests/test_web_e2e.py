@@ -106,6 +106,9 @@ def test_inspector_reviews_findings_in_a_browser(server: str, browser: Any, tmp_
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     outside: list[str] = []
     page.on("request", lambda r: None if r.url.startswith(server) else outside.append(r.url))
+    errors: list[str] = []  # a CSP violation or a failed asset shows up here
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
 
     # sign in
     page.goto(server + "/findings")
@@ -181,5 +184,26 @@ def test_inspector_reviews_findings_in_a_browser(server: str, browser: Any, tmp_
     scores = [float(r.cells[2].text) for r in ranking.rows[1:]]
     assert len(scores) == 8 and scores == sorted(scores, reverse=True)
 
-    assert not dialogs and not outside, (dialogs, outside)
+    assert not dialogs and not outside and not errors, (dialogs, outside, errors)
+    ctx.close()
+
+
+def test_site_recheck_runs_in_the_background_with_progress(server: str, browser: Any) -> None:
+    ctx = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = ctx.new_page()
+    page.goto(server + "/login")
+    page.fill("input[name=username]", "zhang")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(server + "/")
+    page.goto(server + "/sites/akzrzyj")
+    page.click("text=立即复查整个网站")
+    page.wait_for_url("**/rechecks/*")
+    assert "状态" in page.inner_text("p.status")
+    page.wait_for_selector("p.recheck-result", timeout=240_000)
+    result = page.inner_text("p.recheck-result")
+    assert "复查扫描" in result and "完成" in result, result
+    page.goto(server + "/sites/akzrzyj")
+    runs = page.inner_text("main")
+    assert "复查" in runs and result in runs
     ctx.close()
