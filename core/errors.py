@@ -53,6 +53,9 @@ _BY_TEXT: list[tuple[tuple[str, ...], str]] = [
     (("dns", "resolve", "name or service not known"), "dns"),
 ]
 
+# exceptions that only carry their cause ("the response failed"): the cause's words say more
+_WRAPPERS = frozenset({"DownloadFailedError", "ResponseFailed", "ResponseNeverReceived", "ResponseFailedError"})
+
 # an answer, for the choice between a wrapper's class and its causes' (lower wins)
 _RANK = {"skipped": 0, "robots": 0, "tls": 1, "too_large": 1, "dns": 2, "refused": 2, "timeout": 2,
          "reset": 3, "other": 4}
@@ -121,12 +124,13 @@ def classify_exception(exc: BaseException, _depth: int = 0) -> tuple[str, str]:
     if "forbidden by robots.txt" in str(exc).lower():
         return "robots", "forbidden by robots.txt (not checked)"
     best = (_own_class(exc), _message(exc))
+    wrapper = type(exc).__name__ in _WRAPPERS
     if _depth < 8:
         for inner in _nested(exc):
             found = classify_exception(inner, _depth + 1)
-            # a cause that names the failure beats a wrapper that only says "it failed"; on a tie
-            # the cause's message is the more precise one
-            if _RANK[found[0]] <= _RANK[best[0]]:
+            # a cause that names the failure beats a wrapper that only says "it failed"; on a
+            # tie, a mere wrapper gives way to its cause's words
+            if _RANK[found[0]] < _RANK[best[0]] or (wrapper and _RANK[found[0]] == _RANK[best[0]]):
                 best = found
     return best
 
