@@ -8,8 +8,9 @@ out (Playwright forces loopback through it too, and crawler.render adds a host-r
 Chromium resolves no name itself). For each request or CONNECT tunnel (HTTPS, ws://, wss://) the
 proxy judges the URL (core.netpolicy.check_url), resolves the host itself, judges each address
 (check_address) and connects to the address it judged — no second lookup for a rebinding DNS
-server to answer differently. bench/policy_proxy_bench.py measured this against routing each hop
-through `route.fetch(max_redirects=0)`; see there for the figures.
+server to answer differently. It is also the faster way: bench/policy_proxy_bench.py measured it
+against routing each hop through `route.fetch(max_redirects=0)`, and the proxy took about a fifth
+less time per page (figures there).
 
 A refusal answers 403 with the reason in `X-Govinspect-Refused` (a plain HTTP request) or fails
 the tunnel (HTTPS, WebSocket); the refused origins are kept so that crawler.render can record a
