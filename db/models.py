@@ -366,8 +366,8 @@ class Finding(Base):
         # are current, counted from the index alone; pages walked in severity, then id, order
         Index("ix_findings_current", "status", "subject_id", "last_seen_run", "check_id", "severity", "unit_id"),
         Index("ix_findings_severity_id", "severity", "id"),
-        Index("ix_findings_first_seen_at", "first_seen_at"),
-        Index("ix_findings_last_seen_at", "last_seen_at"),
+        Index("ix_findings_first_seen_at", "first_seen_at", "id"),
+        Index("ix_findings_last_seen_at", "last_seen_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -11,12 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Select, and_, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from core.schedule_config import quarter_end, quarter_start
 from db.models import Account, Finding, ScanRun, Site, SiteScan, Unit
 from db.runs import LIGHT_KINDS
+from reports.queries import latest_runs
 
 PER_PAGE = 50
 SEVERITY_RANK = {"veto": 0, "deduct": 1, "notice": 2}
@@ -127,37 +128,43 @@ def count_findings(session: Session, f: FindingFilter, scope_unit: str | None = 
     return session.scalar(select(counts[0] + counts[1])) or 0
 
 
-def _page_ids(session: Session, f: FindingFilter, scope_unit: str | None, offset: int, limit: int) -> list[int]:
-    """The ids of one page. Each disjoint part gives its first offset+limit rows and the parts are
-    merged: the findings seen in the latest scans (by severity: each severity walked in
-    ix_findings_severity_id order) and the few fixed by it; a plan that stops early instead of
-    sorting every finding by a CASE or by an OR the planner cannot estimate (the whole list; see
-    list_findings for a filtered one)."""
+def _page_ids(session: Session, f: FindingFilter, offset: int, limit: int) -> list[int]:
+    """The ids of one page of the whole list (no row filter): the sort's index walked in chunks
+    (keyset), each row judged current here against the subjects' latest runs, until the page is
+    full. A page costs about offset+limit rows, where a query with the "current" join would sort
+    every finding first. By severity, each severity is walked in ix_findings_severity_id order."""
+    latest = {} if f.all_runs else latest_runs(session)
+    fixed_in = Finding.evidence["fixed_in_run"].as_integer()
     sort = f.sort if f.sort in SORTS else "severity"
-    column = {"unit": Finding.unit_id, "site": Finding.subject_id, "check": Finding.check_id, "status": Finding.status,
-              "first_seen": Finding.first_seen_at, "last_seen": Finding.last_seen_at}.get(sort)
-    rank = case(SEVERITY_RANK, value=Finding.severity, else_=len(SEVERITY_RANK))
-    walks: list[tuple[str, str | None]] = []  # (part, severity)
-    if f.all_runs:
-        walks.append(("current", None))
+    if sort == "severity":
+        ranked = sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__, reverse=f.desc)
+        streams = [(Finding.severity == sev, None) for sev in ranked if not f.severity or f.severity == sev]
     else:
-        walks += [("seen", s) for s in SEVERITY_RANK if not f.severity or f.severity == s] if column is None \
-            else [("seen", None)]
-        walks.append(("fixed", None))
-    branches = []
-    for part, severity in walks:
-        stmt = _filtered(f, scope_unit, part)
-        key: Any = column if column is not None else rank
-        if severity is not None:
-            stmt, key = stmt.where(Finding.severity == severity), literal(SEVERITY_RANK[severity])
-        order = [Finding.id.desc() if f.desc else Finding.id] if severity is not None else \
-            ([key.desc(), Finding.id.desc()] if f.desc else [key, Finding.id])
-        sub = (stmt.with_only_columns(Finding.id.label("id"), key.label("key")).order_by(*order)
-               .limit(offset + limit).subquery())
-        branches.append(select(sub.c.id, sub.c.key))
-    merged = union_all(*branches).subquery()
-    order = [merged.c.key.desc(), merged.c.id.desc()] if f.desc else [merged.c.key, merged.c.id]
-    return list(session.scalars(select(merged.c.id).order_by(*order).offset(offset).limit(limit)))
+        column = {"unit": Finding.unit_id, "site": Finding.subject_id, "check": Finding.check_id,
+                  "status": Finding.status, "first_seen": Finding.first_seen_at, "last_seen": Finding.last_seen_at}[sort]
+        streams = [(Finding.severity == f.severity if f.severity else None, column)]
+    need = offset + limit
+    chunk = min(5000, max(200, 2 * need))
+    out: list[int] = []
+    for where, column in streams:
+        keys = [column, Finding.id] if column is not None else [Finding.id]
+        last: tuple[Any, ...] | None = None
+        while len(out) < need:
+            stmt = select(Finding.id, Finding.subject_id, Finding.last_seen_run, Finding.status, fixed_in, *keys[:-1])
+            if where is not None:
+                stmt = stmt.where(where)
+            if last is not None:
+                after = tuple_(*keys) < tuple_(*last) if f.desc else tuple_(*keys) > tuple_(*last)
+                stmt = stmt.where(after)
+            rows = session.execute(stmt.order_by(*(k.desc() if f.desc else k for k in keys)).limit(chunk)).all()
+            for fid, subject_id, last_seen, status, fixed, *key in rows:
+                run = latest.get(subject_id)
+                if f.all_runs or (run is not None and (last_seen >= run or (status == "fixed" and (fixed or 0) >= run))):
+                    out.append(fid)
+                last = (*key, fid)
+            if len(rows) < chunk:
+                break
+    return out[offset:need]
 
 
 def finding_ids(session: Session, f: FindingFilter, scope_unit: str | None) -> list[int]:
@@ -187,7 +194,7 @@ def list_findings(session: Session, f: FindingFilter, scope_unit: str | None = N
     else:
         total = count_findings(session, f, scope_unit)
         page = max(1, min(f.page, -(-total // per_page) or 1))
-        ids = _page_ids(session, f, scope_unit, (page - 1) * per_page, per_page) if total else []
+        ids = _page_ids(session, f, (page - 1) * per_page, per_page) if total else []
     by_id = {x.id: x for x in session.scalars(select(Finding).where(Finding.id.in_(ids)))} if ids else {}
     found = [by_id[i] for i in ids if i in by_id]
     return FindingPage(rows=finding_rows(session, found), total=total, page=page, per_page=per_page)

@@ -72,8 +72,8 @@ def upgrade() -> None:
     op.create_index("ix_findings_current", "findings",
                     ["status", "subject_id", "last_seen_run", "check_id", "severity", "unit_id"])
     op.create_index("ix_findings_severity_id", "findings", ["severity", "id"])
-    op.create_index("ix_findings_first_seen_at", "findings", ["first_seen_at"])
-    op.create_index("ix_findings_last_seen_at", "findings", ["last_seen_at"])
+    op.create_index("ix_findings_first_seen_at", "findings", ["first_seen_at", "id"])
+    op.create_index("ix_findings_last_seen_at", "findings", ["last_seen_at", "id"])
 
 
 def downgrade() -> None:
