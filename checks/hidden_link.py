@@ -1,7 +1,7 @@
 """hidden_link — 暗链: a link hidden from readers that points off-site: inside an element styled
 `display:none`, `visibility:hidden`, zero size or font size, pushed off-screen (negative
 position or text-indent), hidden by a class or id rule of the page's own <style>, or written by
-a script (document.write) into such a container.
+a script (document.write) into such a container; and frames of width or height 0 (挂马).
 
 Indicator: 安全、泄密事故等严重问题 (单项否决) sub-item 4 「对安全攻击（如页面被挂马、内容被篡改等）
 没有及时有效处置」 [V], and sub-item 3 when the target is prohibited content (indicators.md §2.1:
@@ -36,7 +36,7 @@ WHY_NAMES = {"display_none": "display:none", "visibility_hidden": "visibility:hi
 
 
 class Config(CheckConfig):
-    tags: list[str] = ["a", "area"]
+    tags: list[str] = ["a", "area", "iframe", "frame"]
     # hosts (and their subdomains) whose hidden links are a CMS vendor's signature, not 暗链
     vendor_hosts: list[str] = []
     # URL parts of hidden links that national systems put on pages (the 找错 exposure entry)
@@ -86,8 +86,9 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
                         for lk in links[: cfg.max_sources]],
         }
         how = "由脚本写入" if hidden.get("by_script") else ""
+        what = "内嵌框架" if first.tag in ("iframe", "frame") else "链接"
         title = f"，目标页面标题「{res.title[:40]}」" if res is not None and res.title else ""
-        detail = (f"暗链：指向站外的链接「{first.anchor[:30]}」{how}隐藏于（{why}）的元素中{title}；"
+        detail = (f"暗链：指向站外的{what}「{first.anchor[:30] or first.target_url[:60]}」{how}隐藏于（{why}）的元素中{title}；"
                   f"隐藏元素：{(hidden.get('markup') or '')[:120]}")
         yield FindingDraft(site_id, first.target_url, first.source_url, detail, evidence)
 

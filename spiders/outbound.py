@@ -20,7 +20,7 @@ from scrapy.http import Response, TextResponse
 
 from core.items import Ipv6Record, LinkResultItem
 from crawler.safety import policy_from_settings
-from spiders.extract.hidden import find_hidden_links
+from spiders.extract.hidden import TARGET_ATTRS, find_hidden_links
 from spiders.extract.links import RawLink
 from spiders.extract.text import page_title, visible_text
 from spiders.extract.urls import is_attachment
@@ -29,6 +29,7 @@ from spiders.ipv6 import probe_ipv6
 log = logging.getLogger(__name__)
 
 READ_TAGS = ("a", "area", "iframe", "frame")
+HIDDEN_TAGS = tuple(TARGET_ATTRS)  # the link tags a hidden container can hide
 
 
 class OutboundPages:

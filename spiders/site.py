@@ -36,7 +36,7 @@ from spiders.extract.urls import NON_PAGE_EXTS, extension, is_article_like, is_a
 from spiders.homepage import homepage_entries
 from spiders.interaction import InteractionPages
 from spiders.linkcheck import Hop, check_step, failure_result, is_redirect
-from spiders.outbound import OutboundPages
+from spiders.outbound import HIDDEN_TAGS, OutboundPages
 from spiders.state import ColumnState, SiteState
 
 # Column.extractor of a column an anti-bot challenge page answered for: not read, so not judged
@@ -336,7 +336,7 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
                 site_id=state.id, source_url=url, target_url=link.url, tag=link.tag, attr=link.attr,
                 anchor=link.anchor, internal=internal, attachment=is_attachment(link.url),
                 region=link.region, on_homepage=on_home,
-                hidden=hidden.get(link.url) if link.tag in ("a", "area") else None,
+                hidden=hidden.get(link.url) if link.tag in HIDDEN_TAGS else None,
             )
 
         if kind == "home":

@@ -78,6 +78,18 @@ def test_script_written_links() -> None:
                            "http://porn.example/": ("font_size_zero", True)}
 
 
+def test_zero_size_frames() -> None:
+    html = """<html><body>
+      <iframe src="http://trojan.example/x.htm" width="0" height="0" frameborder="0"></iframe>
+      <iframe src="http://video.example/embed" width="640" height="360"></iframe>
+      <div style="display:none"><iframe src="http://ads.example/"></iframe></div>
+    </body></html>"""
+    got = find_hidden_links(Selector(text=html), BASE, html)
+    assert {u: (h.why, h.link.tag, h.link.attr) for u, h in got.items()} == {
+        "http://trojan.example/x.htm": ("zero_size", "iframe", "src"),
+        "http://ads.example/": ("display_none", "iframe", "src")}
+
+
 def test_plain_page_has_none() -> None:
     html = "<html><body><a href='http://a.example/'>a</a><div><a href='/b.html'>b</a></div></body></html>"
     assert found(html) == {}

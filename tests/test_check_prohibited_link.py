@@ -108,3 +108,15 @@ def test_cms_vendor_signature_and_jiucuo_entry_are_not_hidden_links(session: Ses
     rb.done()
     assert drafts_of(session, rb.id, "hidden_link") == []
     assert len(drafts_of(session, rb.id, "hidden_link", vendor_hosts=[], known_url_parts=[])) == 2
+
+
+def test_zero_size_iframe_to_an_external_page(session: Session) -> None:
+    rb = RunBuilder(session, AS_OF)
+    home = _site(rb)
+    trojan = "http://127.0.9.7:8080/x.htm"
+    rb.link("s1", home, trojan, tag="iframe", internal=False).hidden = {
+        "why": "zero_size", "markup": '<iframe src="http://127.0.9.7:8080/x.htm" width="0" height="0">',
+        "by_script": False}
+    rb.done()
+    drafts = drafts_of(session, rb.id, "hidden_link")
+    assert [d.target for d in drafts] == [trojan] and "内嵌框架" in drafts[0].detail

@@ -1,8 +1,9 @@
 """Links a reader cannot see (暗链): anchors inside an element hidden by its inline style
 (`display:none`, `visibility:hidden`, zero height or width with `overflow:hidden`, `font-size:0`,
 an absolute/fixed position or text-indent far off-screen), by the `hidden` attribute, or by a
-class/id rule of the page's own <style>; and anchors that inline scripts write (document.write)
-into such a container, or inside a hidden wrapper of their own.
+class/id rule of the page's own <style>; anchors that inline scripts write (document.write) into
+such a container, or inside a hidden wrapper of their own; and frames with no room to show
+anything (an iframe of width or height 0: how a page is 挂马).
 
 A container the page itself shows on demand is not hiding anything: a dropdown whose id or class
 the page's scripts or on* handlers name, or that a `:hover` rule of its <style> reveals (the
@@ -27,6 +28,10 @@ from spiders.extract.text import script_writes
 from spiders.extract.urls import base_url
 
 MARKUP_MAX = 300
+# the elements whose target a hidden container hides: anchors, and frames (a 0×0 iframe is how a
+# page is 挂马)
+TARGET_ATTRS = {"a": "href", "area": "href", "iframe": "src", "frame": "src"}
+FRAMES = ("iframe", "frame")
 OFF_SCREEN_PX = 500  # a box moved this far out of the page is meant not to be seen
 
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
@@ -118,6 +123,13 @@ class _Styles:
 _INLINE_WINS = {"display_none": "display", "visibility_hidden": "visibility"}
 
 
+def _zero_frame(el: Any, style: str) -> bool:
+    """A frame with no room to show anything: width or height 0 (attribute or style)."""
+    d = _declarations(style) if style else {}
+    return any(_px(v) == 0 for v in (el.get("width"), el.get("height"), d.get("width"), d.get("height"))
+               if v is not None)
+
+
 def _keys(el: Any) -> list[str]:
     keys = [f".{c}" for c in (el.get("class") or "").split()]
     if el.get("id"):
@@ -155,6 +167,8 @@ class _Page:
         style = el.get("style") or ""
         if el.get("hidden") is not None:
             why, rule = "hidden_attr", None
+        elif el.tag in FRAMES and _zero_frame(el, style):
+            why, rule = "zero_size", None
         else:
             why, rule = (hiding(style) if style else None), None
             if why is None and self.styles.hide:
@@ -201,20 +215,22 @@ def find_hidden_links(sel: Selector, page_url: str, html_text: str = "",
     # the hiding elements, outermost first (document order), and what lies inside them: one pass
     # over the elements, no walk up from every anchor (pages carry 100,000 links)
     covered: dict[Any, tuple[str, str, str | None]] = {}
-    candidates = "//*[@style or @hidden or @class or @id]" if page.styles.hide else "//*[@style or @hidden]"
+    candidates = ("//*[@style or @hidden or @class or @id or self::iframe or self::frame]" if page.styles.hide
+                  else "//*[@style or @hidden or self::iframe or self::frame]")
     for el in root.xpath(candidates):
         if el in covered:
             continue
         found = page.own(el)
         if found is not None:
-            for inner in el.iter("a", "area", "script"):
+            for inner in el.iter(*TARGET_ATTRS, "script"):
                 covered.setdefault(inner, found)
     resolver = Resolver(base_url(sel, page_url), encoding)
     hidden: dict[str, HiddenLink] = {}
     visible: set[str] = set()
     for el, (why, markup, rule) in covered.items():
-        if el.tag in ("a", "area") and (url := resolver(el.get("href"))) is not None and url not in hidden:
-            hidden[url] = HiddenLink(RawLink(url, el.tag, "href", anchor_text(el), BODY), why, markup, rule=rule)
+        attr = TARGET_ATTRS.get(el.tag)
+        if attr and (url := resolver(el.get(attr))) is not None and url not in hidden:
+            hidden[url] = HiddenLink(RawLink(url, el.tag, attr, anchor_text(el), BODY), why, markup, rule=rule)
     for script in root.iter("script"):
         if script.get("src") or not script.text or "write" not in script.text:
             continue
@@ -224,8 +240,8 @@ def find_hidden_links(sel: Selector, page_url: str, html_text: str = "",
             others = _Page(root, page.styles, page.scripts.replace(script.text, ""))
             _script_links(written, covered.get(script), others, resolver, hidden, visible)
     if hidden:  # only then are the visible anchors worth resolving
-        visible.update(u for el in root.iter("a", "area") if el not in covered
-                       and (u := resolver(el.get("href"))) is not None)
+        visible.update(u for el in root.iter(*TARGET_ATTRS) if el not in covered
+                       and (u := resolver(el.get(TARGET_ATTRS[el.tag]))) is not None)
     return {u: h for u, h in hidden.items() if u not in visible}
 
 
@@ -236,8 +252,9 @@ def _script_links(written: str, container: tuple[str, str, str | None] | None, p
     except (ValueError, etree.ParserError):
         return
     sub = _Page(frag, page.styles, page.scripts)
-    for el in frag.iter("a", "area"):
-        url = resolver(el.get("href"))
+    for el in frag.iter(*TARGET_ATTRS):
+        attr = TARGET_ATTRS[el.tag]
+        url = resolver(el.get(attr))
         if url is None:
             continue
         found = container or sub.hidden_by(el)
@@ -245,5 +262,5 @@ def _script_links(written: str, container: tuple[str, str, str | None] | None, p
             visible.add(url)
         elif url not in hidden:
             why, markup, rule = found
-            hidden[url] = HiddenLink(RawLink(url, el.tag, "href", anchor_text(el), BODY), why, markup,
+            hidden[url] = HiddenLink(RawLink(url, el.tag, attr, anchor_text(el), BODY), why, markup,
                                      by_script=True, rule=rule)
