@@ -19,8 +19,8 @@ HOME = "http://127.0.2.1:8001/"
 
 
 @pytest.fixture
-def session(sqlite_session: Session) -> Session:
-    return sqlite_session
+def session(db_session: Session) -> Session:  # conftest_db: SQLite and PostgreSQL
+    return db_session
 
 
 def _run(session: Session, as_of: dt.date, columns: dict[str, list[tuple[str, dt.date]]], *,

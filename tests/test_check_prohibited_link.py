@@ -21,8 +21,8 @@ HIDE = {"why": "display_none", "markup": '<div style="display:none">', "by_scrip
 
 
 @pytest.fixture
-def session(sqlite_session: Session) -> Session:
-    return sqlite_session
+def session(db_session: Session) -> Session:  # conftest_db: SQLite and PostgreSQL
+    return db_session
 
 
 def test_score_weights_title_and_threshold() -> None:
