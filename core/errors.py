@@ -44,6 +44,12 @@ _BY_ERRNO = {
 # last resort, on the lower-cased text (the class names decide first: a message often quotes the
 # URL, and "/ssl/tls.html" must not make a timeout a TLS error)
 _BY_TEXT: list[tuple[tuple[str, ...], str]] = [
+    # Chromium's net:: errors, as Playwright reports a page the browser could not load
+    (("err_connection_reset", "err_connection_closed", "err_connection_aborted", "err_empty_response"), "reset"),
+    (("err_timed_out", "err_connection_timed_out"), "timeout"),
+    (("err_cert_", "err_ssl_"), "tls"),
+    (("err_address_unreachable", "err_network_unreachable", "err_internet_disconnected"), "refused"),
+    (("err_name_not_resolved",), "dns"),
     (("download max size", "maxsize"), "too_large"),
     (("reset by peer", "connection reset", "connection was closed", "connection lost", "connection aborted",
       "broken pipe", "remote end closed"), "reset"),

@@ -118,6 +118,12 @@ def test_spider_classifies_each_failure(faults: Any, crawled: dict[str, LinkResu
     (ResponseNeverReceived([Failure(ConnectionLost("lost"))]), "reset"),
     (OSError(errno.ENETUNREACH, "Network is unreachable"), "refused"),
     (OSError(errno.ETIMEDOUT, "Connection timed out"), "timeout"),
+    # Playwright's error for a page Chromium could not load
+    (Exception("Page.goto: net::ERR_CONNECTION_RESET at http://127.0.7.1/x.html"), "reset"),
+    (Exception("Page.goto: net::ERR_EMPTY_RESPONSE at http://127.0.7.1/x.html"), "reset"),
+    (Exception("Page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.7.1/x.html"), "refused"),
+    (Exception("Page.goto: net::ERR_TIMED_OUT at http://127.0.7.1/x.html"), "timeout"),
+    (Exception("Page.goto: net::ERR_NAME_NOT_RESOLVED at http://x.invalid/"), "dns"),
 ])
 def test_wrapped_and_errno_failures_have_a_named_class(exc: BaseException, want: str) -> None:
     if isinstance(exc, DownloadFailedError):
