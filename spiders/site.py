@@ -25,9 +25,9 @@ from core.registry import ColumnRules, Registry, load_column_rules, load_registr
 from core.urls import canonical, set_session_params
 from crawler import settings as defaults
 from spiders.dynamic import API_KINDS, DynamicLists
-from spiders.extract.columns import block_columns, classify_page, column_candidates, hub_links
+from spiders.extract.columns import block_columns, classify_page, column_candidates, hub_blocks, hub_links
 from spiders.extract.links import count_link_elements, extract_links
-from spiders.extract.lists import PageContext, extract_list
+from spiders.extract.lists import ListResult, PageContext, extract_list
 from spiders.extract.meta import metadata_table, national_meta
 from spiders.extract.pager import PagerResult, find_pager
 from spiders.extract.parsecheck import parse_problem
@@ -470,6 +470,13 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
             yield decision.rerender
             return
         result, extractor = decision.result, decision.extractor
+        blocks: list[Any] = []
+        if kind == "column" and decision.api is None:
+            # a section landing page of titled blocks: a hub; the blocks' lists belong to the
+            # sub-columns they lead to, not to this page
+            blocks = hub_blocks(sel, response.url, state.is_internal, rules=self.rules, home_url=state.home_url)
+            if blocks:
+                result = ListResult(entries=[], meta={"page_kind": "hub"})
         col.pages_walked += 1
         new = 0
         for entry in result.entries:
@@ -490,7 +497,7 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
         if result.placeholder and not col.placeholder:
             col.placeholder = result.placeholder
 
-        pager = find_pager(sel, response.url, response.text)
+        pager = find_pager(sel, response.url, response.text) if not blocks else PagerResult()
         if decision.api is not None and decision.api[1] is not None:
             pager = PagerResult()  # the JSON API pages the list; the rendered pager is script links
         if kind == "column":
@@ -499,7 +506,7 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
             hubs = hub_links(sel, response.url, state.is_internal, rules=self.rules, home_url=state.home_url)
             col.kind = classify_page(result, pager, hubs)
             if col.kind == "hub":
-                for h in hubs:
+                for h in blocks or hubs:
                     yield from self._add_column(state, h.name, h.url,
                                                 source="disclosure" if col.under_disclosure else "subnav",
                                                 parent=column_url, depth=depth + 1,

@@ -93,8 +93,8 @@ class _Collector:
         if _same_page(url, self.home):
             return None
         name = column_name(a)
-        if not name or name.casefold() in self.exclude:
-            return None
+        if not name or name.casefold() in self.exclude or name.casefold() in MORE_TEXTS:
+            return None  # a "more" link leads to a column but does not name it
         if url not in self.seen:
             self.seen.add(url)
             self.out.append(ColumnLink(name=name, url=url, region=region))
@@ -161,11 +161,23 @@ def hub_links(sel: Selector, page_url: str, is_internal: Callable[[str], bool], 
     return col.out
 
 
+HUB_MIN_BLOCKS = 2
+
+
+def hub_blocks(sel: Selector, page_url: str, is_internal: Callable[[str], bool], *,
+               rules: ColumnRules | None = None, home_url: str | None = None) -> list[ColumnLink]:
+    """A section landing page's sub-columns when the page is a hub of titled blocks (each a
+    heading or a "more" link over a list); [] on a page with fewer blocks (a list page)."""
+    return block_columns(sel, page_url, is_internal, rules=rules, home_url=home_url, min_blocks=HUB_MIN_BLOCKS)
+
+
 def classify_page(list_result: ListResult | None, pager: PagerResult | None, hub_links: list[ColumnLink]) -> str:
     """'list' (entries, a placeholder or a pager), else 'hub' (>= 2 sub-column links in the body),
     else 'page' (a single article such as 政府信息公开指南)."""
     if list_result is not None and list_result.meta.get("page_kind") == "detail":
         return "page"  # one document (an article with its attachments), whatever links it shows
+    if list_result is not None and list_result.meta.get("page_kind") == "hub":
+        return "hub"  # titled blocks leading to sub-columns
     if list_result is not None and (list_result.entries or list_result.placeholder):
         return "list"
     if pager is not None and pager.kind:
@@ -256,10 +268,12 @@ def _texts_outside(el: Any, inside: set[Any]) -> list[str]:
 
 
 def block_columns(sel: Selector, page_url: str, is_internal: Callable[[str], bool], *,
-                  rules: ColumnRules | None = None, home_url: str | None = None) -> list[ColumnLink]:
+                  rules: ColumnRules | None = None, home_url: str | None = None,
+                  min_blocks: int = 1) -> list[ColumnLink]:
     """Columns the page's titled blocks lead to: a link in a block's heading (a tab bar of
     column names over lists), and a block's "more" link, named from the block's heading even
-    when the link has no text. Blocks are body-region containers that hold a list of links."""
+    when the link has no text. Blocks are body-region containers that hold a list of links.
+    With `min_blocks`, nothing unless that many distinct blocks lead to columns (a hub)."""
     root = sel.root
     if not isinstance(getattr(root, "tag", None), str):
         return []
@@ -281,6 +295,8 @@ def block_columns(sel: Selector, page_url: str, is_internal: Callable[[str], boo
     def has_list(el: Any) -> bool:
         return any(p is el or _is_descendant_of(p, el) for p in lists)
 
+    keys: set[str] = set()  # columns by page (/x/ and /x/index.html are one)
+    blocks: set[Any] = set()
     for a in root.iter("a"):
         if not a.get("href") or regions.of(a) != BODY or _in_breadcrumb(a):
             continue
@@ -294,17 +310,20 @@ def block_columns(sel: Selector, page_url: str, is_internal: Callable[[str], boo
         if more:
             name = _heading_text(block, a)
             url = col.resolver(a.get("href"))
-            if not name or url is None or not is_internal(url) or _same_page(url, col.home) or url in col.seen:
+            if not name or url is None or not is_internal(url) or _same_page(url, col.home):
                 continue
-            if name.casefold() in col.exclude or _same_page(url, col.page):
+            if name.casefold() in col.exclude or _same_page(url, col.page) or _page_key(url) in keys:
                 continue
             col.seen.add(url)
             col.out.append(ColumnLink(name=name, url=url, region=BODY))
         else:
             url = col.resolver(a.get("href"))
-            if url is not None and not _same_page(url, col.page):
+            if url is not None and not _same_page(url, col.page) and _page_key(url) not in keys:
                 col.candidate(a, BODY)
-    return col.out
+        if col.out and _page_key(col.out[-1].url) not in keys:
+            keys.add(_page_key(col.out[-1].url))
+            blocks.add(block)
+    return col.out if min_blocks <= len(blocks) else []
 
 
 def _is_descendant_of(el: Any, ancestor: Any) -> bool:
