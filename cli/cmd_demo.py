@@ -32,6 +32,9 @@ def demo(
         with serve_demo(out, day) as sample:
             console.print(f"Serving {len(sample.site_urls)} sample sites: " + ", ".join(sample.site_urls.values()))
             console.print(f"Serving {len(sample.truth['accounts'])} sample new-media accounts at {sample.accounts_url}")
+            # the run history backdated_item reads: the portal a day earlier, then as it is today
+            console.print("Scanning the city portal as of the day before (the run history a second scan compares with)")
+            sample.previous_scan(str(db_path), log_file=str(out / "scan-previous.log"))
             result = run_scan(sample.registry, db_url=str(db_path), as_of=day, progress=True,
                               log_file=str(out / "scan.log"))
     except DemoError as exc:

@@ -24,6 +24,7 @@ from samplesites.combined import attach_accounts
 from samplesites.server import SampleServers
 
 ACCOUNTS_PORT = 8080
+PORTAL = "akzf-www"  # the site a scan the day before reads, so that the demo shows backdated_item
 
 
 class DemoError(Exception):
@@ -37,6 +38,28 @@ class Demo:
     truth: dict[str, Any]
     site_urls: dict[str, str]
     accounts_url: str
+    day: dt.date | None = None
+    dead_url: str = ""
+    accounts_truth: dict[str, Any] | None = None
+    base_urls: dict[str, str] | None = None  # the sites' and the expired domain's (samplesites.external)
+
+    def previous_scan(self, db_url: str, log_file: str | None = None) -> int:
+        """The run history backdated_item compares with: the portal scanned as of the day before
+        (in a child process: one crawl per process), then the portal as the as-of day sees it —
+        two news items since, one dated back (samplesites.external). Returns the child's exit code."""
+        import multiprocessing
+
+        from scan.runner import run_scan
+
+        assert self.day is not None and self.accounts_truth is not None
+        child = multiprocessing.get_context("spawn").Process(target=run_scan, args=(self.registry,), kwargs={
+            "db_url": db_url, "as_of": self.day - dt.timedelta(days=1), "site_ids": [PORTAL], "log_file": log_file})
+        child.start()
+        child.join()
+        site_truth = generate(self.sites_dir, self.day, self.base_urls or self.site_urls, dead_url=self.dead_url,
+                              backdated=True)
+        self.truth = attach_accounts(self.sites_dir, site_truth, self.accounts_truth)
+        return child.exitcode or 0
 
     @property
     def truth_file(self) -> Path:
@@ -71,6 +94,8 @@ def serve_demo(out: Path, day: dt.date) -> Iterator[Demo]:
             servers.start(sites_dir)
             os.environ.update(truth["credentials"])
             yield Demo(sites_dir=sites_dir, registry=sites_dir / "sites.yaml", truth=truth,
-                       site_urls=dict(servers.base_urls), accounts_url=account_server.base_url)
+                       site_urls={k: v for k, v in servers.base_urls.items() if k != EXTERNAL_ID},
+                       accounts_url=account_server.base_url, day=day, dead_url=f"http://{dead[0]}:{dead[1]}/",
+                       accounts_truth=accounts_truth, base_urls=dict(servers.base_urls))
     finally:
         account_server.stop()

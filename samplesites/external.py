@@ -92,7 +92,7 @@ def registration_findings(book: TruthBook, site_id: str, home: str, columns: lis
 
 
 BACKDATED_AGE = 40  # days before the as-of date: before the previous scan (7 days earlier)
-HONEST_AGE = 2  # after the previous scan
+HONEST_AGE = 0  # dated the as-of day: after any previous scan
 
 
 def backdated_items(col: Column, as_of: dt.date, book: TruthBook, site_id: str, url_of: Any) -> None:
