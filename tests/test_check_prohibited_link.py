@@ -37,6 +37,12 @@ def test_score_weights_title_and_threshold() -> None:
     assert 0 < gov < cfg.min_score
 
 
+def _read(rb: RunBuilder, url: str, title: str, text: str) -> None:
+    """The target's check result with the page title and text the crawl kept (a GET)."""
+    r = rb.result("s1", url)
+    r.title, r.excerpt = title, text
+
+
 def _site(rb: RunBuilder) -> str:
     rb.site("s1", home="http://127.0.2.1:8001/")
     rb.home("s1", text="首页")
@@ -49,10 +55,8 @@ def test_hijacked_friend_link_is_prohibited_a_gov_report_is_not(session: Session
     hijacked, honest = "http://127.0.9.1:8080/", "http://127.0.9.2:8080/news/1.html"
     rb.link("s1", home, hijacked, anchor="安康市移民局", region="footer", internal=False)
     rb.link("s1", home, honest, anchor="市公安局", region="footer", internal=False)
-    r = rb.result("s1", hijacked)
-    r.title, r.excerpt = CASINO_TITLE, CASINO_TEXT
-    r = rb.result("s1", honest)
-    r.title, r.excerpt = GOV_TITLE, GOV_TEXT
+    _read(rb, hijacked, CASINO_TITLE, CASINO_TEXT)
+    _read(rb, honest, GOV_TITLE, GOV_TEXT)
     rb.done()
     drafts = drafts_of(session, rb.id, "prohibited_link")
     assert [d.target for d in drafts] == [hijacked]
@@ -71,8 +75,7 @@ def test_page_not_read_and_internal_pages_are_not_judged(session: Session) -> No
     rb.result("s1", unread)  # checked by HEAD: no title recorded
     own = rb.url("s1", "/zt/casino.html")
     rb.link("s1", home, own, internal=True)  # an internal page is the text checks' business
-    r = rb.result("s1", own)
-    r.title, r.excerpt = CASINO_TITLE, CASINO_TEXT
+    _read(rb, own, CASINO_TITLE, CASINO_TEXT)
     rb.done()
     assert drafts_of(session, rb.id, "prohibited_link") == []
 
@@ -85,8 +88,7 @@ def test_hidden_external_link_vs_hidden_link_to_own_page(session: Session) -> No
     rb.link("s1", home, own, anchor="信息公开", internal=True).hidden = dict(HIDE)
     visible = "http://127.0.9.2:8080/"
     rb.link("s1", home, visible, anchor="市政府", internal=False)
-    r = rb.result("s1", ext)
-    r.title, r.excerpt = CASINO_TITLE, CASINO_TEXT
+    _read(rb, ext, CASINO_TITLE, CASINO_TEXT)
     rb.done()
     drafts = drafts_of(session, rb.id, "hidden_link")
     assert [d.target for d in drafts] == [ext]
