@@ -8,14 +8,17 @@ Indicator: 发布解读 / 政策解读 (扣分; indicators.md §3 table and row 
 Reads: the run's columns. 解读 columns: list columns whose name contains one of `column_names`.
 Policy documents: the items of list columns in `policy_categories` that are not 解读 columns.
 A 解读 item is judged when the crawl fetched its page (Page with status 200); its anchors (Link
-rows, tag a/area) are looked up among the policy documents' URLs. A policy document it links to
-is judged when its own page was fetched: it must link back to that 解读.
+rows, tag a/area) are looked up among the policy documents' URLs. A 解读 of a document published
+elsewhere (a higher level's policy) is linked when an anchor says 「原文」 or names the document
+its title quotes (《…》), unless one of the site's own documents links to it. A policy document
+it links to is judged when its own page was fetched: it must link back to that 解读.
 Targets: the 解读 page's URL (解读未关联原文), the policy document's URL (原文未关联解读), the
 homepage URL (no 政策解读 column).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -33,6 +36,9 @@ class Config(CheckConfig):
     # a site with policy documents but no 解读 column is flagged
     require_column: bool = True
     link_tags: list[str] = ["a", "area"]
+    # a 解读 of a document published elsewhere (a State Council or provincial policy) is linked
+    # when one of its anchors says so (「原文」) or names the document its title quotes (《…》)
+    original_anchor_words: list[str] = ["原文"]
 
 
 def is_interpretation(col: Column, cfg: Config) -> bool:
@@ -73,11 +79,14 @@ def _site(ctx: CheckContext, cfg: Config, site_id: str) -> Iterator[FindingDraft
         Page.run_id == ctx.run_id, Page.site_id == site_id, Page.status == 200)))
     wanted = [h for h in jd if h in fetched] + [h for h in policy if h in fetched]
     out_links: dict[str, set[str]] = defaultdict(set)  # source hash -> target hashes
+    anchors: dict[str, list[tuple[str, str]]] = defaultdict(list)  # source hash -> (anchor, target url)
     for i in range(0, len(wanted), 500):
-        for src, tgt in ctx.session.execute(select(Link.source_hash, Link.target_hash).where(
-                Link.run_id == ctx.run_id, Link.site_id == site_id, Link.source_hash.in_(wanted[i:i + 500]),
-                Link.tag.in_(cfg.link_tags))):
+        for src, tgt, anchor, url in ctx.session.execute(
+                select(Link.source_hash, Link.target_hash, Link.anchor, Link.target_url).where(
+                    Link.run_id == ctx.run_id, Link.site_id == site_id, Link.source_hash.in_(wanted[i:i + 500]),
+                    Link.tag.in_(cfg.link_tags))):
             out_links[src].add(tgt)
+            anchors[src].append((anchor or "", url))
     reported: set[str] = set()
     for h, (item, col) in jd.items():
         if h not in fetched:
@@ -85,6 +94,8 @@ def _site(ctx: CheckContext, cfg: Config, site_id: str) -> Iterator[FindingDraft
         docs = sorted(t for t in out_links.get(h, ()) if t in policy)
         if not docs:
             back = [policy[p][0] for p in policy if h in out_links.get(p, ())]
+            if not back and _links_an_original(item.title, anchors.get(h, []), cfg):
+                continue  # the document is published elsewhere and the 解读 links it there
             yield FindingDraft(site_id, item.url, item.url,
                                f"解读未关联原文：「{item.title[:40]}」（{col.name}）未链接到所解读的政策文件"
                                + (f"（政策文件「{back[0].title[:30]}」链接了该解读，但解读未链回）" if back else ""),
@@ -102,6 +113,17 @@ def _site(ctx: CheckContext, cfg: Config, site_id: str) -> Iterator[FindingDraft
                                f"链接了该文件，但文件页面未链接到解读",
                                {"kind": "policy_unlinked", "policy": _ev(doc, doc_col),
                                 "interpretation": _ev(item, col)})
+
+
+_QUOTED = re.compile(r"《([^》]{4,})》")
+
+
+def _links_an_original(title: str, anchors: list[tuple[str, str]], cfg: Config) -> bool:
+    quoted = _QUOTED.findall(title or "")
+    for anchor, _ in anchors:
+        if any(w in anchor for w in cfg.original_anchor_words) or any(q in anchor for q in quoted):
+            return True
+    return False
 
 
 def _ev(item: ColumnItem, col: Column) -> dict[str, Any]:

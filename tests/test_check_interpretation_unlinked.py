@@ -54,6 +54,20 @@ def test_both_ways_vs_one_way(session: Session) -> None:
     assert "未链回" in drafts[jds[2]].detail
 
 
+def test_interpretation_of_a_document_published_elsewhere(session: Session) -> None:
+    rb, docs, jds = _setup(session)
+    for i, jd in enumerate(jds):
+        session.get(ColumnItem, session.query(ColumnItem.id).filter_by(run_id=rb.id, url=jd).scalar()).title = (
+            f"《国务院关于进一步优化营商环境的意见{i}》政策解读")
+    rb.link("s1", jds[0], "http://www.gov.cn/zhengce/content/1.htm", anchor="原文链接", internal=False)
+    rb.link("s1", jds[1], "http://www.gov.cn/zhengce/content/2.htm", anchor="国务院关于进一步优化营商环境的意见1",
+            internal=False)
+    rb.link("s1", jds[2], "http://www.gov.cn/", anchor="中国政府网", internal=False)  # names no document
+    rb.done()
+    drafts = drafts_of(session, rb.id, "interpretation_unlinked")
+    assert [d.target for d in drafts] == [jds[2]]
+
+
 def test_no_interpretation_column(session: Session) -> None:
     rb = RunBuilder(session, AS_OF)
     rb.site("s1", home="http://127.0.2.1:8001/")
