@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
-from cli.options import ConfigFile, DbRead
+from cli.options import ConfigFile, DbRead, database_errors
 from core import exitcodes
 from core.sanitize import shown
 from core.yamlconf import ConfigError
@@ -136,10 +136,11 @@ def recheck(
                                  "requested now and recorded with the time of the request", param_hint="'--as-of'")
     db_url = resolve_url(db)
     try:
-        if url:
-            _recheck_url(config, db_url, site, url)
-        else:
-            _recheck_site(config, db_url, site, day)
+        with database_errors(db):
+            if url:
+                _recheck_url(config, db_url, site, url)
+            else:
+                _recheck_site(config, db_url, site, day)
     except ConfigError as exc:
         err_console.print(f"[red]config error:[/] {exc}", highlight=False)
         raise typer.Exit(exitcodes.USAGE) from None

@@ -260,7 +260,7 @@ def check(
 
     engine = make_engine(db)
     try:
-        with session_scope(engine) as session:
+        with database_errors(db), session_scope(engine) as session:
             run_id = run or session.scalar(select(func.max(ScanRun.id)))
             if run_id is None:
                 err_console.print("[red]no scan run in the database[/]")
@@ -293,7 +293,7 @@ def review(
 
     engine = make_engine(db)
     try:
-        with session_scope(engine) as session:
+        with database_errors(db), session_scope(engine) as session:
             f = set_status(session, finding_id, status.value, reason, by)
             console.print(f"finding {f.id} ({f.subject_id} {f.check_id} {_text(f.target)}) -> {f.status}")
     except (ValueError, LookupError) as exc:

@@ -115,3 +115,20 @@ def test_registry_numbers_have_bounds_and_the_ca_file_must_exist(tmp_path: Path,
     field = line.split(":")[0]
     assert f"{registry}:2: crawl.{field}:" in lines[0], lines[0]
     assert not (tmp_path / "x.db").exists()
+
+
+@pytest.mark.parametrize("cmd", ["findings", "scores", "status", "check", "review 1 --status confirmed"])
+def test_a_database_failing_after_the_check_is_one_line_too(tmp_path: Path, cmd: str) -> None:
+    """A database that passes the up-front check and fails later (here: a schema stamp and no tables)."""
+    import sqlite3
+    from contextlib import closing
+
+    db = tmp_path / "stamped.db"
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+        conn.execute("INSERT INTO alembic_version VALUES ('0001')")
+        conn.commit()
+    proc = run_cli(*cmd.split(), "--db", str(db), timeout=60)
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert proc.returncode in (1, 2) and len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert "--db" in lines[0] or "database" in lines[0], lines[0]
