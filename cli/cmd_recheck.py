@@ -41,7 +41,7 @@ def _snapshot(db_url: str, site: str) -> dict[int, tuple[str, str, str]]:
 def _recheck_site(config: Path | None, db_url: str, site: str, as_of: dt.date | None) -> None:
     from cli.cmd_scan import print_summary
     from db.migrate import upgrade
-    from scan.runner import ScanBusyError, ScanError, run_scan
+    from scan.runner import ScanBusyError, ScanError, ScanFailedError, run_scan
 
     upgrade(db_url)
     before = _snapshot(db_url, site)
@@ -51,8 +51,9 @@ def _recheck_site(config: Path | None, db_url: str, site: str, as_of: dt.date | 
         err_console.print(f"[yellow]busy:[/] {exc}", highlight=False)
         raise typer.Exit(exitcodes.BUSY) from None
     except ScanError as exc:
-        err_console.print(f"[red]scan error:[/] {exc}", highlight=False)
-        raise typer.Exit(exitcodes.USAGE) from None
+        err_console.print(f"[red]scan error:[/] {escape(shown(exc))}", highlight=False)
+        # the database went away mid-scan is a failed scan; anything else is what was asked
+        raise typer.Exit(exitcodes.FAILED if isinstance(exc, ScanFailedError) else exitcodes.USAGE) from None
     print_summary(result, db_url)
     if result.status != "completed":
         err_console.print(f"[red]recheck scan {result.run_id} {result.status}:[/] {escape(shown(result.error))}",
