@@ -5,7 +5,7 @@ listener (a Tripwire) asserts it got no connection at all.
 
 - a site on 127.0.9.1 links to 127.0.0.1:<port> and to another port of its own address;
 - its column (`render: auto`) is filled by a script whose API request 302s to 127.0.0.1:<port>;
-- a `render: js` site on 127.0.9.2: a navigation and an iframe that 302 there, a fetch and a
+- a `render: js` site on 127.0.9.2: navigations (http and https) and an iframe that 302 there, a fetch and a
   WebSocket straight there and a WebSocket to a host name that resolves there;
 - a host name (`intranet.test`) mapped to 127.0.0.1 by a resolver hook this test controls: the
   scan runs with socket.gethostbyname/getaddrinfo answering *.test with 127.0.0.1 (and refusing any
@@ -63,7 +63,7 @@ def _a(*hrefs: tuple[str, str]) -> str:
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Any:
     tmp = tmp_path_factory.mktemp("policy")
     # one listener per way in, so the log shows which path met which refusal
-    trips = {name: Tripwire("127.0.0.1") for name in ("link", "named", "api", "nav", "frame", "fetch", "ws")}
+    trips = {name: Tripwire("127.0.0.1") for name in ("link", "named", "api", "nav", "tls_nav", "frame", "fetch", "ws")}
     trips["own_ip"] = Tripwire("127.0.9.1")  # the site's own address, another port
     lo, js = FaultServer("127.0.9.1"), FaultServer("127.0.9.2")
     named = f"http://intranet.test:{trips['named'].port}/admin"
@@ -81,7 +81,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Any:
     lo.route("/api/list.json", redirect(trips["api"].url("/latest/meta-data/")))
     ws = trips["ws"].port
     js.route("/", page(_html("渲染站首页", (
-        _a(("/go/", "通知公告"), ("/ok.html", "正常页面"))
+        _a(("/go/", "通知公告"), ("/gos/", "政策文件"), ("/ok.html", "正常页面"))
         + '<iframe src="/frame"></iframe><script>'
         f'fetch("{trips["fetch"].url("/direct")}").catch(function () {{}});'
         f'try {{ new WebSocket("ws://127.0.0.1:{ws}/ws"); }} catch (e) {{}}'
@@ -90,6 +90,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Any:
     js.route("/ok.html", page(_html("正常页面", "正文")))
     js.route("/frame", redirect(trips["frame"].url("/frame")))
     js.route("/go/", redirect(trips["nav"].url("/nav")))
+    js.route("/gos/", redirect(f"https://127.0.0.1:{trips['tls_nav'].port}/nav"))  # a tunnel the proxy refuses
     for srv in (lo, js):
         srv.start()
     registry = write_registry(
@@ -159,11 +160,13 @@ def test_rendered_column_api_redirect_is_refused_in_the_browser(scanned: Any) ->
 def test_render_js_navigation_iframe_fetch_and_websockets_are_refused(scanned: Any) -> None:
     js = scanned["js"]
     res = _results(scanned["session"])
-    nav = res[js.url("/go/")]
-    assert nav.error_class == "skipped" and "allow_networks" in nav.error, (nav.error_class, nav.error)
-    # the browser's own navigation was refused (then the page was read without it, and refused again)
-    assert f"<GET {js.url('/go/')}> exc_type=<class 'crawler.middlewares.target_policy.TargetSkipped'>" in scanned["log"]
-    for trip in ("nav", "frame", "fetch", "ws"):
+    for path in ("/go/", "/gos/"):
+        nav = res[js.url(path)]
+        assert nav.error_class == "skipped" and "allow_networks" in nav.error, (path, nav.error_class, nav.error)
+        # the browser's own navigation was refused — a plain-HTTP hop answered 403 by the proxy, an
+        # HTTPS hop's tunnel refused — then the page was read without it, and refused again
+        assert f"<GET {js.url(path)}> exc_type=<class 'crawler.middlewares.target_policy.TargetSkipped'>" in scanned["log"]
+    for trip in ("nav", "tls_nav", "frame", "fetch", "ws"):
         assert _refused_in_browser(scanned, "127.0.0.1", trip), trip
     assert _refused_in_browser(scanned, "intranet.test", "ws")
     assert res[js.url("/frame")].error_class == "skipped"  # the iframe's link check follows it too
