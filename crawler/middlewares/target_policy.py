@@ -9,7 +9,9 @@ reason, which link_broken ignores): a resolver refusal reaches the download as a
 and `process_exception` gives it its reason back.
 
 Without the policy resolver installed (a crawl process set up with another TWISTED_DNS_RESOLVER),
-no host name could be checked, so none is requested.
+no host name could be checked, so none is requested. Through an outbound HTTP proxy (`http_proxy`
+in the environment, Scrapy's HttpProxyMiddleware) the proxy resolves the names itself: the
+connect-time check then sees only the proxy's address, and names are judged no further than here.
 """
 
 from __future__ import annotations
