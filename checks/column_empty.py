@@ -5,7 +5,9 @@ Indicator: 空白栏目 (单项否决 W-V4c: ≥5 blank columns; 「网站自栏
 信息资源」). A hub (a page of links to sub-columns) and a single-article page (such as
 政府信息公开指南) are not lists and are never empty; a column whose page failed to load is a link
 failure (link_broken), not a blank column; nor is a list filled by scripts that Chromium could
-not render during the crawl (Column.extractor 'render_failed': unread, not known to be empty).
+not render during the crawl (Column.extractor 'render_failed': unread, not known to be empty), nor
+one the crawl could not read at all (Column.extractor 'not_assessed:…': an anti-bot challenge, or
+a script-filled list with rendering off).
 
 Reads: Column kind='list' (not the homepage) and the count of its ColumnItems; the placeholder
 the crawler saw goes into the evidence.
@@ -20,6 +22,9 @@ from checks.base import Check, CheckConfig, CheckContext, FindingDraft, column_f
 
 # a list filled by scripts that the browser could not show was not read: it is not known to be empty
 RENDER_FAILED = "render_failed"
+# Column.extractor "not_assessed:<why>": an anti-bot challenge answered, or a list only a script
+# the crawl did not run would fill (rendering off): not read, so not judged
+NOT_ASSESSED = "not_assessed"
 
 
 class Config(CheckConfig):
@@ -31,7 +36,8 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
         home = ctx.home_url(site_id)
         items = ctx.items(site_id)
         for col in ctx.columns(site_id):
-            if col.kind != "list" or column_failed(col) or items.get(col.url_hash) or col.extractor == RENDER_FAILED:
+            if col.kind != "list" or column_failed(col) or items.get(col.url_hash) or col.extractor == RENDER_FAILED \
+                    or (col.extractor or "").startswith(NOT_ASSESSED):
                 continue
             evidence = {
                 "column": col.name, "column_url": col.url, "category": col.category,

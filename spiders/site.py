@@ -31,6 +31,7 @@ from spiders.extract.lists import ListResult, PageContext, extract_list
 from spiders.extract.meta import metadata_table, national_meta
 from spiders.extract.pager import PagerResult, find_pager
 from spiders.extract.parsecheck import parse_problem
+from spiders.extract.scripted import script_filled_reason
 from spiders.extract.text import page_title, script_writes, visible_text
 from spiders.extract.urls import NON_PAGE_EXTS, extension, is_article_like, is_attachment, is_detail_target
 from spiders.homepage import homepage_entries
@@ -41,6 +42,8 @@ from spiders.state import ColumnState, SiteState
 
 # Column.extractor of a column an anti-bot challenge page answered for: not read, so not judged
 NOT_ASSESSED_CHALLENGE = "not_assessed:challenge"
+# … of a column whose list only a script the crawl does not run would fill (rendering off)
+NOT_ASSESSED_SCRIPT = "not_assessed:script"
 
 # Request priorities: structure first (homepage, columns, their pages), then details, then checks.
 PRIO = {"home": 100, "column": 60, "list": 50, "script": 40, "detail": 20, "other": 10, "check": 0}
@@ -505,6 +508,12 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
             col.extractor = extractor if result.entries else col.extractor
             hubs = hub_links(sel, response.url, state.is_internal, rules=self.rules, home_url=state.home_url)
             col.kind = classify_page(result, pager, hubs)
+            if not result.entries and not blocks and not self.rendered(response) \
+                    and not (self.render_enabled and state.site.render != "static"):
+                # a list only a script we do not run would fill: not read, not known to be empty
+                reason = script_filled_reason(sel)
+                if reason is not None:
+                    col.kind, col.extractor = "list", f"{NOT_ASSESSED_SCRIPT}:{reason}"
             if col.kind == "hub":
                 for h in blocks or hubs:
                     yield from self._add_column(state, h.name, h.url,

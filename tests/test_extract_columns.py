@@ -63,7 +63,7 @@ def test_homepage_candidates_nav_then_disclosure_hub_anywhere():
 
 
 def test_column_page_candidates_come_from_side_regions():
-    html = """<html><body><div class="nav"><a href="/xwdt/">新闻动态</a></div>
+    html = """<html><body><div class="nav"><a href="/xwdt/">新闻动态</a><a href="/zwgk/">政务公开</a></div>
       <div class="leftnav"><ul><li><a href="/xwdt/bmdt/">部门 动态</a></li><li><a href="/xwdt/xzdt/">乡镇动态</a></li>
         <li><a href="/">返回首页</a></li><li><a href="/xwdt/bmdt/">dup</a></li><li><a href="/index.html">主页</a></li></ul></div>
       <div class="main"><a href="/other/">正文里的栏目</a></div></body></html>"""
@@ -122,3 +122,19 @@ def test_disclosure_sub_sections_are_disclosure_columns_whatever_their_name() ->
     assert rules.categorize("政府信息公开指南", "/zfxxgk/zfxxgkzn/") == ("disclosure", "guide")
     assert rules.categorize("办事指南", "/bszn/") == ("service", None)
     assert rules.categorize("通知公告", "/tzgg/") == ("notice", None)
+
+
+def test_titled_blocks_make_a_hub_and_name_text_less_more_links():
+    from spiders.extract.columns import block_columns, hub_blocks
+
+    box = ('<div class="box"><div class="tit"><span>{name}</span><a class="more" href="{url}"><img src="/i/more.png"></a>'
+           '</div><ul><li><a href="{url}202601/t20260102_1.html">关于开展年度考核工作的通知</a><span>2026-01-02</span></li>'
+           '<li><a href="{url}202601/t20260101_2.html">关于做好冬季安全生产工作的通知</a><span>2026-01-01</span></li></ul></div>')
+    html = "<html><body>" + box.format(name="工作动态", url="/ywdt/gzdt/") + box.format(name="媒体聚焦", url="/ywdt/mtjj/") \
+        + "</body></html>"
+    got = hub_blocks(Selector(text=html), "http://127.0.2.1/ywdt/", internal, rules=RULES, home_url=HOME)
+    assert [(c.name, c.url) for c in got] == [("工作动态", "http://127.0.2.1/ywdt/gzdt/"),
+                                              ("媒体聚焦", "http://127.0.2.1/ywdt/mtjj/")]
+    one = "<html><body>" + box.format(name="工作动态", url="/ywdt/gzdt/") + "</body></html>"
+    assert hub_blocks(Selector(text=one), "http://127.0.2.1/ywdt/", internal, rules=RULES, home_url=HOME) == []
+    assert len(block_columns(Selector(text=one), "http://127.0.2.1/", internal, rules=RULES, home_url=HOME)) == 1

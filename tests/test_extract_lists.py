@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -392,3 +393,58 @@ def test_attachment_in_article_text_makes_no_list():
     html = _page('<div class="wrap"><div class="con"><p>以下为办事指南：</p><p><a href="/f/a.doc">甲</a></p>'
                  '<p><a href="/f/b.doc">乙</a></p><p><a href="/f/c.doc">丙</a></p></div></div>')
     assert [e.title for e in _html(html).entries] == ["甲", "乙", "丙"]
+
+
+# --- content decides: lists the visible markup hides, blank lists, menus ----------------------
+
+
+def test_menu_of_short_undated_names_is_no_list_but_a_dated_side_list_is():
+    menu = _page('<div class="main"><ul><li><a href="/a/">工作动态</a></li><li><a href="/b/">通知公告</a></li>'
+                 '<li><a href="/c/">政策文件</a></li></ul></div>')
+    assert _html(menu).entries == []
+    # a layout that calls its main column "left": the dated list there is the page's list
+    side = _page(f'<div class="left_wrap"><div class="left"><ul class="newslist">{_items(4)}</ul></div></div>')
+    assert len(_html(side).entries) == 4
+
+
+def test_list_kept_in_a_comment_is_read_when_the_page_shows_none():
+    html = _page('<ul class="list"><!--<li><a href="/c/202511/1.shtml" title="关于开展年度考核工作的通知">关于开展年度考核工作的通知</a>'
+                 '<b>2025-11-17</b></li><li><a href="/c/202511/2.shtml">关于做好冬季安全生产工作的通知</a><b>2025-11-05</b></li>-->'
+                 '</ul>')
+    result, name = extract_list(_ctx(html))
+    assert name == "html_comment" and [e.published for e in result.entries] == [D(2025, 11, 17), D(2025, 11, 5)]
+
+
+def test_inline_json_records_of_a_template_page():
+    records = [{"title": f"第{i}号通告的政策解读文件", "urls": json.dumps({"pc": f"/col/col1/content/content_{i}.html"}),
+                "relationUrl": f"/col1/relation/{i}.json", "pubDate": f"2025-07-0{i} 16:59"} for i in (1, 2, 3)]
+    html = _page(f"<script>var listData = {{articleList: {json.dumps(records, ensure_ascii=False)}}};</script>"
+                 '<div id="div1"></div>')
+    result, name = extract_list(_ctx(html))
+    assert name == "inline_json"
+    assert [(e.url.rsplit("/", 1)[-1], e.published) for e in result.entries] == [
+        ("content_1.html", D(2025, 7, 1)), ("content_2.html", D(2025, 7, 2)), ("content_3.html", D(2025, 7, 3))]
+
+
+def test_records_opened_by_id_and_the_title_column_of_a_table():
+    rows = "".join(f'<tr><td>{i}</td><td><a href="javascript:void(0)" onclick="getDetail(this.id)" id="r{i}abc">药品{i}</a></td>'
+                   f'<td><a href="javascript:void(0)" onclick="getDetail(this.id)" id="r{i}abc">第{i}个试验的通俗题目很长</a></td></tr>'
+                   for i in (1, 2, 3))
+    html = _page(f'<table class="searchTable"><tr><th>序号</th><th>药物名称</th><th>试验通俗题目</th></tr>{rows}</table>')
+    result = _html(html)
+    assert [e.title for e in result.entries] == [f"第{i}个试验的通俗题目很长" for i in (1, 2, 3)]
+    assert result.entries[0].url.endswith("#r1abc")
+
+
+def test_heading_over_an_empty_list_container_is_a_blank_list():
+    html = _page('<div class="main"><div class="col-title"><h2>通知公告</h2></div><ul class="news-list"></ul></div>')
+    result = _html(html)
+    assert result.entries == [] and result.meta.get("empty_list")
+
+
+def test_detail_page_with_attachments_is_no_list():
+    body = "".join(f"<p>{'本机关依法开展工作，现将有关事项通知如下。' * 4}</p>" for _ in range(6))
+    html = _page(f'<div class="article"><h1>关于印发某办法的通知</h1>{body}'
+                 '<ul><li><a href="/f/1.pdf">附件1：某办法全文</a></li><li><a href="/f/2.doc">附件2：申请表格式</a></li></ul></div>')
+    result = _html(html, url="http://127.0.2.1/zcwj/202601/t20260102_1.html")
+    assert result.entries == [] and result.meta.get("page_kind") == "detail"

@@ -273,6 +273,16 @@ def test_challenges_are_not_assessed(scanned: Any) -> None:
         assert res.error_class == "challenge" and "412" in (res.error or "")
 
 
+def test_script_only_lists_are_not_assessed(scanned: Any) -> None:
+    """A list only a script would fill (rendering off in this replay): not read, so not empty."""
+    cols = _columns(scanned)
+    for p in _list_pages():
+        if p.get("items"):
+            continue  # the truth lists no item only where the static page shows none
+        col = cols[_site_id(urlsplit(p["url"]).hostname)][_http(p["url"])]
+        assert (col.extractor or "").startswith("not_assessed:script"), (p["id"], col.extractor)
+
+
 @pytest.mark.parametrize("page", [p for _, p in PAGES if p["kind"] == "detail"], ids=lambda p: p["id"])
 def test_detail_pages_are_no_lists(page: dict[str, Any]) -> None:
     corpus = next(c for c, p in PAGES if p is page)

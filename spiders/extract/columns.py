@@ -90,7 +90,7 @@ class _Collector:
             return None
         if require_column_like and not is_column_like(url):
             return None
-        if _same_page(url, self.home):
+        if _same_page(url, self.home) or _same_page(url, self.page):
             return None
         name = column_name(a)
         if not name or name.casefold() in self.exclude or name.casefold() in MORE_TEXTS:
@@ -105,7 +105,8 @@ def column_candidates(sel: Selector, page_url: str, is_internal: Callable[[str],
                       rules: ColumnRules, *, homepage: bool, home_url: str | None = None) -> list[ColumnLink]:
     """Column candidates of one page, in contract order: on the homepage the nav-region links,
     then links whose text contains a disclosure-hub name (anywhere on the page); on other pages
-    the side-region links. `home_url` (default: the page itself when `homepage`) is excluded."""
+    the side-region links. `home_url` (default: the page itself when `homepage`) and the page
+    itself are excluded."""
     root = sel.root
     if not isinstance(getattr(root, "tag", None), str):
         return []
@@ -122,6 +123,7 @@ def column_candidates(sel: Selector, page_url: str, is_internal: Callable[[str],
             if any(h in text for h in hubs):
                 col.candidate(a, regions.of(a))
     else:
+        # a column page's left menu: its section's sub-columns
         for a in anchors:
             if regions.of(a) == SIDE:
                 col.candidate(a, SIDE)
@@ -178,7 +180,8 @@ def classify_page(list_result: ListResult | None, pager: PagerResult | None, hub
         return "page"  # one document (an article with its attachments), whatever links it shows
     if list_result is not None and list_result.meta.get("page_kind") == "hub":
         return "hub"  # titled blocks leading to sub-columns
-    if list_result is not None and (list_result.entries or list_result.placeholder):
+    if list_result is not None and (list_result.entries or list_result.placeholder
+                                    or list_result.meta.get("empty_list")):
         return "list"
     if pager is not None and pager.kind:
         return "list"

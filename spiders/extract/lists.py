@@ -30,6 +30,7 @@ from spiders.extract.records import (
     Record,
     after_text,
     commented_markup,
+    empty_list_container,
     find_regions,
     is_article,
     main_region,
@@ -78,6 +79,9 @@ class HtmlListExtractor:
             # a detail page: its attachment or related-links box is no list of the page
             return ListResult(entries=[], placeholder=None, container="", meta={"page_kind": "detail"})
         if best is None:
+            empty = None if placeholder else empty_list_container(root, regions)
+            if empty is not None:  # a list shown empty: the column is blank
+                return ListResult(entries=[], container=css_path(empty), meta={"empty_list": True})
             return ListResult(entries=[], placeholder=placeholder, container="")
         entries = [record_entry(r, ctx) for r in best.records]
         return ListResult(entries=entries, placeholder=placeholder, container=css_path(best.container))

@@ -473,3 +473,31 @@ def commented_markup(root: Any, min_links: int = 2) -> str:
         if text.count("<a ") + text.count("<A ") >= min_links and "href" in text:
             parts.append(text)
     return "\n".join(parts)
+
+
+# class/id tokens of a list container (news-list, xxgk_list, lb, liebiao …)
+LIST_TOKENS = frozenset({"list", "lists", "newslist", "news", "lb", "liebiao", "xxlb", "infolist", "wjlb", "items",
+                         "datalist", "artlist", "articlelist", "listcon", "list1", "list2"})
+_LIST_TAGS = frozenset({"ul", "ol", "dl", "tbody", "table", "div"})
+
+
+def empty_list_container(root: Any, regions: RegionMap) -> Any | None:
+    """An empty list in the page body: a ul/ol/table/div named as a list (class or id) with
+    nothing in it, no records, no text. A column page that shows its heading over such a
+    container and no placeholder is a blank column, not an article."""
+    for el in root.iter(*_LIST_TAGS):
+        if regions.of(el) != BODY:
+            continue
+        toks = {t for v in (el.get("class"), el.get("id")) for t in _tokens(v)}
+        if not toks & LIST_TOKENS:
+            continue
+        if any(isinstance(c.tag, str) and c.tag not in ("script", "style") for c in el):
+            continue
+        if (el.text or "").strip():
+            continue
+        return el
+    return None
+
+
+def _tokens(value: str | None) -> list[str]:
+    return [t for t in re.split(r"[\s\-_]+", (value or "").lower()) if t]

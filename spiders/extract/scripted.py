@@ -8,7 +8,9 @@ A page qualifies (`render: auto`) when its list extraction found nothing and one
 - jpage_array: the older Hanweb pager fed from a JS array (`jpage({…dataStore:InitData…})`)
   instead of an XML datastore;
 - dom_write: an inline script writes into an element of the page by id (innerHTML, $('#x').html/
-  append) and that element has no links yet.
+  append) and that element has no links yet;
+- template: a client-side template (art-template `{{each}}`, handlebars, vue) in a
+  `<script type="text/html">` that the page's scripts fill with the list.
 External scripts are not read: a list filled only by a same-site .js file is not detected (a site
 with such columns is configured `render: js`).
 """
@@ -29,6 +31,12 @@ _JPAGE_ARRAY = re.compile(r"\.jpage\s*\(\s*\{[^}]*dataStore\s*:\s*[A-Za-z_$][\w$
 _WRITE_BY_ID = re.compile(
     r"""getElementById\s*\(\s*["']([\w-]+)["']\s*\)\s*\.\s*(?:innerHTML|insertAdjacentHTML|appendChild)"""
     r"""|\$\s*\(\s*["']#([\w-]+)["']\s*\)\s*\.\s*(?:html|append|prepend)\s*\(""")
+
+
+# client-side templates the page's scripts fill with the list (art-template, handlebars, vue)
+TEMPLATE_TYPES = frozenset({"text/html", "text/template", "text/x-handlebars-template", "text/x-template",
+                            "text/x-jsrender"})
+_TEMPLATE_LOOP = re.compile(r"\{\{\s*[#/]?\s*each\b|\{\{#list|v-for=|\{\{\s*for\b|<%\s*for\b")
 
 
 def _inline_scripts(root: Any) -> list[str]:
@@ -58,6 +66,10 @@ def script_filled_reason(sel: Selector) -> str | None:
     scripts = _inline_scripts(root)
     if any(_XHR.search(js) for js in scripts):
         return "xhr"
+    for script in root.iter("script"):
+        kind = (script.get("type") or "").lower()
+        if kind in TEMPLATE_TYPES and _TEMPLATE_LOOP.search(script.text or ""):
+            return "template"
     if any(_JPAGE_ARRAY.search(js) for js in scripts):
         return "jpage_array"
     ids = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
