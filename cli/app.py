@@ -26,6 +26,7 @@ def _register() -> None:
         cmd_schedule,
         cmd_serve,
         cmd_user,
+        cmd_worker,
     )
 
     cmd_scan.register(app)
@@ -36,6 +37,7 @@ def _register() -> None:
     cmd_recheck.register(app)
     cmd_serve.register(app)
     cmd_user.register(app)
+    cmd_worker.register(app)
     cmd_reports.register(app)
 
 

@@ -110,6 +110,9 @@ GOVINSPECT_RENDER_ENABLED = False  # render_settings() turns it on with the brow
 GOVINSPECT_RENDER_BLOCK = list(_CRAWL.render.block_resources)
 # posts read per new-media account per scan (a few pages of the platform's list API)
 GOVINSPECT_ACCOUNT_MAX_PAGES = 5
+# a site task of a run crawled by several processes (scan --workers, Celery): a target outside
+# the site is checked by the first process to claim it in the database (spiders.shared_checks)
+GOVINSPECT_SHARED_CHECKS = False
 # outbound anchors whose page is read by GET per site and scan (its title and the start of its
 # text, for prohibited_link); beyond it they are checked by HEAD
 GOVINSPECT_OUTBOUND_READS = 300

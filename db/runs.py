@@ -333,3 +333,55 @@ def sync_registry(session: Session, registry: Registry) -> dict[str, int]:
             counts["deactivated"] += 1
     session.commit()
     return counts
+
+
+# what a site's cut-off crawl left in a run: dropped before the site is crawled again from its
+# start (link_results stay: one row per URL per run, whoever asked, and a verdict is a verdict)
+_REDO_TABLES = ("pages", "links", "columns", "column_items", "screenshots", "ipv6_checks")
+
+
+def resume_run(session: Session, run_id: int, *, stale_after: dt.timedelta = STALE_AFTER) -> list[str]:
+    """Take over a run that died (its process killed, a machine lost) to finish it: the run is
+    'running' again, owned by this process; its sites and accounts that did not complete are
+    claimed again and what their cut-off crawl wrote is dropped, so that crawling them again from
+    their start leaves no duplicate and no stale row. Returns those subjects; the completed ones
+    are not crawled again. A run still alive raises ValueError; a subject another live run is
+    scanning, SiteBusyError."""
+    from db.models import Base
+
+    _write_transaction(session)
+    try:
+        now = utcnow()
+        _reap(session, now, stale_after)
+        run = session.get(ScanRun, run_id)
+        if run is None:
+            raise KeyError(f"no scan run {run_id}")
+        if run.status == "running":
+            raise ValueError(f"scan run {run_id} is still running (owner {run.owner}); resume it when it has died")
+        if run.status == "completed":
+            raise ValueError(f"scan run {run_id} completed; nothing to resume")
+        scans = list(session.scalars(select(SiteScan).where(SiteScan.run_id == run_id)))
+        redo = sorted(s.site_id for s in scans if s.status != "completed")
+        busy = session.execute(
+            select(SiteScan.site_id, ScanRun.id, ScanRun.owner).join(ScanRun, SiteScan.run_id == ScanRun.id)
+            .where(SiteScan.site_id.in_(redo), SiteScan.status == "running", ScanRun.status == "running",
+                   ScanRun.id != run_id)
+        ).first()
+        if busy is not None:
+            raise SiteBusyError(busy.site_id, busy.id, busy.owner)
+        run.status, run.owner, run.heartbeat_at, run.finished_at, run.error = "running", this_owner(), now, None, None
+        for scan in scans:
+            if scan.status != "completed":
+                scan.status, scan.started_at, scan.finished_at, scan.error = "running", now, None, None
+        tables = Base.metadata.tables
+        for name in _REDO_TABLES:
+            table = tables[name]
+            session.execute(table.delete().where(table.c.run_id == run_id, table.c.site_id.in_(redo)))
+        posts = tables["posts"]
+        session.execute(posts.delete().where(posts.c.run_id == run_id, posts.c.account_id.in_(redo)))
+        session.flush()
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return redo

@@ -74,6 +74,15 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass
 
+    def handle_one_request(self) -> None:
+        # connections open at once per site, so politeness can be measured from the outside
+        owner, site_id = self.server.owner, self.server.site_id
+        owner._enter(site_id)
+        try:
+            super().handle_one_request()
+        finally:
+            owner._leave(site_id)
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self._serve(head=False)
 
@@ -186,6 +195,9 @@ class SampleServers:
         self._servers: dict[str, _SiteServer] = {}
         self._threads: list[threading.Thread] = []
         self.requests: dict[str, int] = {}
+        # connections being served per site now, and the most at any moment
+        self.inflight: dict[str, int] = {}
+        self.max_inflight: dict[str, int] = {}
         try:
             for site_id, (ip, port) in bindings.items():
                 if site_id == DEAD_SITE_ID:
@@ -203,6 +215,15 @@ class SampleServers:
             host, port = srv.server_address[:2]
             out[site_id] = f"http://{host}:{port}/"
         return out
+
+    def _enter(self, site_id: str) -> None:
+        with self._lock:
+            self.inflight[site_id] = now = self.inflight.get(site_id, 0) + 1
+            self.max_inflight[site_id] = max(self.max_inflight.get(site_id, 0), now)
+
+    def _leave(self, site_id: str) -> None:
+        with self._lock:
+            self.inflight[site_id] -= 1
 
     def _count(self, site_id: str) -> None:
         with self._lock:

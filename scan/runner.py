@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -124,14 +124,22 @@ def run_scan(
     log_file: str | None = None,
     run_checks: bool = True,
     skip_busy: bool = False,
+    workers: int = 1,
+    distributed: bool = False,
+    resume: int | None = None,
 ) -> ScanResult:
-    """Scan the registry's sites and new-media accounts (or only `site_ids`, which may name either)
-    in one crawl, record the run, then run the checks and scores."""
+    """Scan the registry's sites and new-media accounts (or only `site_ids`, which may name either),
+    record the run, then run the checks and scores. One crawl in this process with `workers` 1;
+    else site tasks (a few sites each) in processes of their own, `workers` at a time (scan.pool),
+    the accounts in one more; `distributed` (or GOVINSPECT_BROKER set): the same tasks on the
+    Celery workers (scan.tasks). `resume`: finish that run, which died (db.runs.resume_run): its
+    date, kind and registry are the run's own, and only its sites that did not complete are
+    crawled, each again from its start."""
     from db import runs
     from db.migrate import upgrade
-    from spiders.account import AccountSpider
-    from spiders.site import SiteSpider
 
+    if resume is not None:
+        config_path, as_of, kind = _resumed_run(db_url, resume, config_path)
     config_path = Path(config_path or DEFAULT_REGISTRY)
     registry = load_registry(config_path)
     known_sites = {s.id for _, s in registry.sites()}
@@ -158,10 +166,21 @@ def run_scan(
             runs.reap_stale_runs(session)
             runs.sync_registry(session, registry)
         with session_scope(engine) as session:
-            run = runs.start_run(session, as_of=as_of, kind=kind, config_path=str(config_path),
-                                 site_ids=sites + accounts, skip_busy=skip_busy)
-            run_id = run.id
-            skipped_busy = dict((run.stats or {}).get("skipped_busy", {}))
+            if resume is not None:
+                from db.linkclaims import release_pending
+
+                redo = set(runs.resume_run(session, resume))
+                release_pending(session, resume)  # claims of the processes that died
+                run_id, skipped_busy = resume, {}
+                sites, accounts = [s for s in sites if s in redo], [a for a in accounts if a in redo]
+            else:
+                run = runs.start_run(session, as_of=as_of, kind=kind, config_path=str(config_path),
+                                     site_ids=sites + accounts, skip_busy=skip_busy)
+                run_id = run.id
+                skipped_busy = dict((run.stats or {}).get("skipped_busy", {}))
+    except (KeyError, ValueError) as exc:
+        engine.dispose()
+        raise ScanError(f"cannot resume: {exc.args[0] if exc.args else exc}") from None
     except runs.SiteBusyError as exc:
         engine.dispose()
         raise ScanBusyError(f"{exc}; not started (one scan of a site at a time)") from None
@@ -174,60 +193,59 @@ def run_scan(
         sites = [s for s in sites if s not in skipped_busy]
         accounts = [a for a in accounts if a not in skipped_busy]
 
-    settings = crawl_settings(registry, db_url=url, run_id=run_id, log_file=log_file, progress=progress,
-                              site_ids=sites)
-    settings.set("LOG_INSTALL_ROOT_HANDLER", not progress or bool(log_file))
-    process = CrawlerProcess(settings)
-    site_crawler = account_crawler = None
-    if sites:
-        site_crawler = process.create_crawler(SiteSpider)
-        process.crawl(site_crawler, registry=registry, site_ids=sites, as_of=as_of,
-                      scope="light" if kind in runs.LIGHT_KINDS else "full", stale_limits=stale_limits(as_of))
-    if accounts:
-        account_crawler = process.create_crawler(AccountSpider)
-        process.crawl(account_crawler, registry=registry, account_ids=accounts, as_of=as_of)
-    process.start()
+    distributed = distributed or bool(os.environ.get("GOVINSPECT_BROKER"))
+    if distributed or (workers > 1 and len(sites) + bool(accounts) > 1):
+        # site tasks: in `workers` local processes, or on the Celery workers (scan.tasks)
+        from scan.pool import run_site_tasks
+        from scan.sitetask import SiteTask, site_groups
 
-    # each crawler's own trouble: one ending badly (an account platform's shape, a database error
-    # while writing posts) must not throw away what the other one read
-    problems: dict[str, list[str]] = {}
-    crawler_stats: list[dict[str, Any]] = []
-    crawl_stats: dict[str, Any] = {"requests": 0, "responses": 0, "items": 0, "finish_reasons": {}}
-    for name, crawler in (("sites", site_crawler), ("accounts", account_crawler)):
-        if crawler is None:
-            continue
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        crawler_stats.append(stats)
-        reason = stats.get("finish_reason", "")
-        crawl_stats["finish_reasons"][name] = reason
-        crawl_stats["requests"] += stats.get("downloader/request_count", 0)
-        crawl_stats["responses"] += stats.get("downloader/response_count", 0)
-        crawl_stats["items"] += stats.get("govinspect/items", stats.get("item_scraped_count", 0))
-        for key, value in stats.items():  # browser use: pages, launches (ours and scrapy-playwright's)
-            if key.startswith("govinspect/render/") or key == "playwright/browser_count":
-                stat = key.removeprefix("govinspect/render/").replace("playwright/", "playwright_")
-                crawl_stats.setdefault("render", {})[stat] = value
-        mine = problems.setdefault(name, [])
-        if reason != "finished":
-            mine.append(f"{name} crawl ended: {reason or 'unknown reason'}")
-        if stats.get("govinspect/db/error"):
-            # the pipeline could not write: what the crawl saw is not all in the database
-            mine.append(f"database error while writing the {name}: {stats['govinspect/db/error']}")
+        engine.dispose()  # the children open their own connections
+        task_log = None if distributed else log_file  # a Celery worker logs where it runs
+        tasks = [SiteTask(run_id=run_id, config_path=str(config_path), db_url=url, as_of=as_of.isoformat(),
+                          kind=kind, site_ids=group, log_file=task_log) for group in site_groups(sites, workers)]
+        if accounts:
+            tasks.append(SiteTask(run_id=run_id, config_path=str(config_path), db_url=url,
+                                  as_of=as_of.isoformat(), kind=kind, account_ids=tuple(accounts), log_file=task_log))
+        on_done = _print_site_end if progress else None
+        if distributed:
+            from scan import tasks as celery_tasks
 
-    site_spider: Any = site_crawler.spider if site_crawler else None
-    account_spider: Any = account_crawler.spider if account_crawler else None
-    site_stats = {sid: st.stats() | {"home_ok": st.home_ok, "home_error": st.home_error}
-                  for sid, st in (site_spider.states.items() if site_spider else [])}
-    account_results = account_spider.account_results() if account_spider else {}
+            outcome = celery_tasks.run_site_tasks(tasks, on_done)
+        else:
+            outcome = run_site_tasks(tasks, workers, on_done=on_done)
+        # the links between the run's sites, under their politeness slots now that no task runs
+        last = SiteTask(run_id=run_id, config_path=str(config_path), db_url=url, as_of=as_of.isoformat(), kind=kind,
+                        site_ids=tuple(sites), log_file=log_file, deferred=True)
+        last_pass = run_site_tasks([last], 1)
+        for reason in sorted(set(last_pass.subject_errors.values())):
+            log.warning("run %s: the last pass of link checks between the sites: %s", run_id, reason)
+        for key in ("requests", "responses", "items"):
+            outcome.crawl_stats[key] += last_pass.crawl_stats.get(key, 0)
+        _release_claims(engine, run_id)
+    else:
+        from scan.crawl import crawl
+
+        settings = crawl_settings(registry, db_url=url, run_id=run_id, log_file=log_file, progress=progress,
+                                  site_ids=sites)
+        settings.set("LOG_INSTALL_ROOT_HANDLER", not progress or bool(log_file))
+        outcome = crawl(registry, settings, sites=sites, accounts=accounts, as_of=as_of, kind=kind,
+                        stale_limits=stale_limits(as_of))
+    site_stats, account_results = outcome.site_stats, outcome.account_results
+    crawler_stats, problems, crawl_stats = outcome.crawler_stats, outcome.problems, outcome.crawl_stats
     from scan.netcheck import network_down_reason
 
     # our own network failing is not the sites failing: such a scan gives no verdict at all
     down = network_down_reason(crawler_stats, site_stats, accounts_answered=any(
         res["status"] == "completed" for res in account_results.values()))
     status, error, failed = run_outcome(problems, down)
+    if outcome.subject_errors and status == "completed":
+        # some site tasks failed (their process died, their database writes failed), not all
+        status = "incomplete"
+        error = "; ".join(f"{sid}: {why}" for sid, why in sorted(outcome.subject_errors.items()))
     try:
         _finish(engine, run_id, status, error, site_stats, account_results, crawl_stats,
-                sites_error=failed.get("sites"), accounts_error=failed.get("accounts"))
+                sites_error=failed.get("sites"), accounts_error=failed.get("accounts"),
+                errors=outcome.subject_errors)
     except SQLAlchemyError as exc:
         engine.dispose()
         raise _database_gone(exc, url, run_id, "recording the end of", error) from None
@@ -245,6 +263,48 @@ def run_scan(
             engine.dispose()
     engine.dispose()
     return result
+
+
+def _resumed_run(db_url: str | None, run_id: int, config_path: str | Path | None) -> tuple[Any, dt.date, str]:
+    """The registry, as-of date and kind of the run to resume."""
+    from db.models import ScanRun
+
+    engine = make_engine(resolve_url(db_url))
+    try:
+        with session_scope(engine) as session:
+            run = session.get(ScanRun, run_id)
+            if run is None:
+                raise ScanError(f"cannot resume: no scan run {run_id} in the database")
+            return config_path or run.config_path or None, run.as_of, run.kind
+    except SQLAlchemyError as exc:
+        raise ScanError(f"cannot resume run {run_id}: the database failed ({_first_line(exc)})") from None
+    finally:
+        engine.dispose()
+
+
+def _release_claims(engine: Any, run_id: int) -> None:
+    """Link checks claimed by a site task that died unanswered are not verdicts (db.linkclaims)."""
+    from db.linkclaims import release_pending
+
+    try:
+        with session_scope(engine) as session:
+            if (n := release_pending(session, run_id)):
+                log.warning("run %s: %d link checks were claimed by a site task that did not finish", run_id, n)
+    except SQLAlchemyError as exc:
+        log.warning("run %s: could not release unanswered link checks: %s", run_id, _first_line(exc))
+
+
+def _print_site_end(task: Any, outcome: Any, done: int, total: int) -> None:
+    """One line on stderr as each site task of a multi-process scan ends."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    for sid in task.subjects:
+        st = outcome.site_stats.get(sid) or outcome.account_results.get(sid, {}).get("stats", {})
+        why = outcome.subject_errors.get(sid)
+        state = f"[red]failed: {escape(why)}[/]" if why else "[green]done[/]"
+        Console(stderr=True).print(f"[{done}/{total}] {escape(sid)} {state}  pages {st.get('pages', 0)}  "
+                                   f"links {st.get('links', 0)}  errors {st.get('errors', 0)}", highlight=False)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -283,20 +343,36 @@ def run_outcome(problems: dict[str, list[str]], network_down: str | None) -> tup
 
 def _finish(engine: Any, run_id: int, status: str, error: str | None, site_stats: dict[str, dict[str, Any]],
             account_results: dict[str, dict[str, Any]], crawl_stats: dict[str, Any], *,
-            sites_error: str | None = None, accounts_error: str | None = None) -> None:
-    """Record each site's and account's end with its own crawler's outcome, then the run's."""
+            sites_error: str | None = None, accounts_error: str | None = None,
+            errors: dict[str, str] | None = None) -> None:
+    """Record each site's and account's end with its own crawler's outcome (or its own task's
+    error, `errors`), then the run's."""
     from db import runs
 
     with session_scope(engine) as session:
-        for sid, st in site_stats.items():
-            runs.finish_site_scan(session, run_id, sid, status="failed" if sites_error else "completed",
-                                  error=sites_error or st.get("home_error"), stats=st)
-        for aid, res in account_results.items():
-            # an account still `running` was cut off by the end of the crawl
-            ok = res["status"] != "running" and not accounts_error
-            account_status = res["status"] if ok else "failed"
-            account_error = res["error"] or (None if account_status == "completed"
-                                             else accounts_error or "crawl ended early")
-            runs.finish_site_scan(session, run_id, aid, status=account_status, error=account_error,
-                                  stats=res["stats"])
+        _finish_subjects(session, run_id, site_stats, account_results, sites_error=sites_error,
+                         accounts_error=accounts_error, errors=errors)
         runs.finish_run(session, run_id, status=status, error=error, stats=crawl_stats)
+
+
+def _finish_subjects(session: Any, run_id: int, site_stats: dict[str, dict[str, Any]],
+                     account_results: dict[str, dict[str, Any]], *, sites_error: str | None = None,
+                     accounts_error: str | None = None, errors: dict[str, str] | None = None) -> None:
+    """Record each site's and account's end with its own crawler's outcome (`errors`: a subject's
+    own task's problem, when its crawl was one of several)."""
+    from db import runs
+
+    errors = errors or {}
+    for sid, st in site_stats.items():
+        site_error = sites_error or errors.get(sid)
+        runs.finish_site_scan(session, run_id, sid, status="failed" if site_error else "completed",
+                              error=site_error or st.get("home_error"), stats=st)
+    for aid, res in account_results.items():
+        # an account still `running` was cut off by the end of the crawl
+        account_problem = accounts_error or errors.get(aid)
+        ok = res["status"] != "running" and not account_problem
+        account_status = res["status"] if ok else "failed"
+        account_error = res["error"] or (None if account_status == "completed"
+                                         else account_problem or "crawl ended early")
+        runs.finish_site_scan(session, run_id, aid, status=account_status, error=account_error,
+                              stats=res["stats"])

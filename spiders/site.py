@@ -24,6 +24,7 @@ from core.items import ColumnItemRecord, LinkItem, PageItem, SiteScanItem
 from core.registry import ColumnRules, Registry, load_column_rules, load_registry
 from core.urls import canonical, set_session_params
 from crawler import settings as defaults
+from spiders import shared_checks
 from spiders.dynamic import API_KINDS, DynamicLists
 from spiders.extract.columns import block_columns, classify_page, column_candidates, hub_blocks, hub_links
 from spiders.extract.links import count_link_elements, extract_links
@@ -104,6 +105,16 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
     # --- start --------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        deferred = getattr(self, "deferred_checks", None)  # {linking site: [(url, tag)]}
+        if deferred is not None:
+            # the last pass of a run crawled by several processes: the links to other sites of
+            # the run their tasks left unchecked (spiders.shared_checks), checked under those
+            # sites' politeness slots now that no task crawls them
+            for sid, targets in deferred.items():
+                for url, tag in targets:
+                    for request in self._follow(self.states[sid], url, tag, 1):
+                        yield request
+            return
         for state in self.states.values():
             yield SiteScanItem(site_id=state.id, unit_id=state.unit.id, status="running", home_url=state.home_url)
             state.pages_requested.add(state.home_url)
@@ -380,6 +391,8 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
         if any(url in s.pages_requested for s in self.states.values()):
             return
         self.checked.add(url)
+        if not internal and not shared_checks.claim(self, url, state.id, tag):
+            return  # another process of this run checks it (scan --workers, Celery workers)
         if not internal and self.outbound_read(state.id, url, tag, ext, NON_PAGE_EXTS):
             yield self._request(state, url, "check", depth=depth, gi_x_read=True)  # GET: its page is read
             return

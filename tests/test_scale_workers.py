@@ -1,0 +1,91 @@
+"""`govinspect scan --workers N`: site tasks in local processes on SQLite give what one process
+gives, and a link outside the sites is requested once per run whichever process meets it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from faultserver import FaultServer, page, site_entry, write_registry
+from samples_env import SampleEnv, run_cli, scan_args, start_samples
+from sqlalchemy import select
+
+from db.models import Finding, LinkResult, Page, ScanRun, SiteScan
+from db.session import make_engine, session_factory
+
+pytestmark = pytest.mark.slow
+
+
+def snapshot(db_url: str) -> dict[str, Any]:
+    """What a scan concluded, independent of row ids and timing."""
+    engine = make_engine(db_url)
+    with session_factory(engine)() as s:
+        run = s.scalars(select(ScanRun).order_by(ScanRun.id.desc())).first()
+        assert run is not None
+        out = {
+            "status": run.status,
+            "sites": {(x.site_id, x.status) for x in s.scalars(select(SiteScan).where(SiteScan.run_id == run.id))},
+            "findings": {(f.check_id, f.subject_id, f.target, f.severity, f.detail)
+                         for f in s.scalars(select(Finding))},
+            "results": {(r.url, r.ok, r.error_class, r.status)
+                        for r in s.scalars(select(LinkResult).where(LinkResult.run_id == run.id))},
+            "pages": {(p.site_id, p.url, p.status) for p in s.scalars(select(Page).where(Page.run_id == run.id))},
+        }
+    engine.dispose()
+    return out
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory):
+    env = start_samples(tmp_path_factory.mktemp("workers"), first_octet=21)
+    yield env
+    env.stop()
+
+
+def test_two_workers_find_what_one_process_finds(env: SampleEnv, tmp_path: Path) -> None:
+    got = {}
+    for workers in ("1", "2"):
+        db = str(tmp_path / f"w{workers}.db")
+        proc = run_cli(*scan_args(env, db, "--workers", workers))
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+        got[workers] = snapshot(db)
+    one, two = got["1"], got["2"]
+    assert one["status"] == two["status"] == "completed"
+    assert one["findings"], "the sample sites have planted defects"
+    for key in ("sites", "findings", "results", "pages"):
+        assert one[key] == two[key], f"{key}: only one process {sorted(one[key] - two[key])[:5]}; " \
+                                     f"only two workers {sorted(two[key] - one[key])[:5]}"
+
+
+def test_an_external_link_is_requested_once_per_run(tmp_path: Path) -> None:
+    ext = FaultServer("127.0.22.100").route("/shared.html", page("<html><title>门户</title></html>")).start()
+    sites = {}
+    try:
+        for n in range(1, 5):
+            srv = FaultServer(f"127.0.22.{n}")
+            links = "".join(f'<a href="/p{k}.html">第{k}页</a>' for k in range(3))
+            srv.route("/", page(f'<html><title>站{n}首页</title><body>{links}'
+                                f'<a href="{ext.url("/shared.html")}">省政府门户</a></body></html>'))
+            for k in range(3):
+                srv.route(f"/p{k}.html", page(f'<html><title>页{k}</title><a href="{ext.url("/shared.html")}">门户</a>'
+                                              f'</html>'))
+            sites[f"s{n}"] = srv.start()
+        registry = write_registry(tmp_path / "sites.yaml", [site_entry(sid, srv.url("/")) for sid, srv in sites.items()],
+                                  only_networks=["127.0.22.0/24"], allow_networks=["127.0.22.100/32"])
+        db = str(tmp_path / "ext.db")
+        proc = run_cli("scan", "--config", str(registry), "--db", db, "--as-of", "2026-11-20", "--no-progress",
+                       "--workers", "2")
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+        assert all(any(h.path == "/" for h in srv.hits) for srv in sites.values())
+        # four site tasks in two processes, one request (HEAD, or GET where outbound pages are read)
+        assert len([h for h in ext.hits if h.path == "/shared.html"]) == 1
+        engine = make_engine(db)
+        with session_factory(engine)() as s:
+            result = s.scalars(select(LinkResult).where(LinkResult.url == ext.url("/shared.html"))).one()
+            assert result.ok and result.status == 200
+        engine.dispose()
+    finally:
+        ext.stop()
+        for srv in sites.values():
+            srv.stop()
