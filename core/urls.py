@@ -1,4 +1,5 @@
-"""URL identity: hashing and canonicalisation shared by the spider, the pipelines and the checks."""
+"""URL identity: hashing and canonicalisation shared by the spider, the pipelines and the checks,
+and the form a URL is requested in (as the page wrote it)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import hashlib
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url
+from w3lib.url import canonicalize_url, safe_url_string
 
 # Query parameters that carry a session, not a resource. Removing them keeps one page one URL
 # (and keeps session-id traps finite). Matched case-insensitively.
@@ -51,3 +52,17 @@ def canonical(url: str, session_params: tuple[str, ...] | None = None, *, encodi
     if (p.scheme == "http" and p.port == 80) or (p.scheme == "https" and p.port == 443):
         url = urlunsplit(p._replace(netloc=p.hostname or ""))
     return url
+
+
+def as_written(url: str, *, encoding: str | None = None) -> str:
+    """The URL to request: the link as the page wrote it, absolute, with unsafe characters
+    percent-encoded (in the page's encoding for the query, as a browser does) and the fragment
+    dropped -- but its query in the page's order and with its session parameters. canonical()
+    is for deciding that two links are the same; some servers answer `?id=1&method=show` and
+    `?method=show&id=1` differently."""
+    url = url.strip()
+    head, _, _fragment = url.partition("#")
+    try:
+        return safe_url_string(head, encoding=encoding or "utf-8")
+    except (UnicodeError, LookupError, ValueError):
+        return safe_url_string(head)

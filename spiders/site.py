@@ -22,7 +22,7 @@ from scrapy.http import Request, Response, TextResponse
 from core.clock import local_today
 from core.items import ColumnItemRecord, LinkItem, PageItem, SiteScanItem
 from core.registry import ColumnRules, Registry, load_column_rules, load_registry
-from core.urls import canonical, set_session_params
+from core.urls import as_written, canonical, set_session_params
 from crawler import settings as defaults
 from spiders import shared_checks
 from spiders.dynamic import API_KINDS, DynamicLists
@@ -45,6 +45,9 @@ from spiders.state import ColumnState, SiteState
 NOT_ASSESSED_CHALLENGE = "not_assessed:challenge"
 # … of a column whose list only a script the crawl does not run would fill (rendering off)
 NOT_ASSESSED_SCRIPT = "not_assessed:script"
+
+# Column.extractor of a column an anti-bot challenge page answered for: not read, so not judged
+NOT_ASSESSED_CHALLENGE = "not_assessed:challenge"
 
 # Request priorities: structure first (homepage, columns, their pages), then details, then checks.
 PRIO = {"home": 100, "column": 60, "list": 50, "script": 40, "detail": 20, "other": 10, "check": 0}
@@ -94,6 +97,11 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
                 max_depth=site.max_depth if site.max_depth is not None else crawl.max_depth,
                 obey_robots=(site.robots or crawl.robots) == "obey",
             )
+        for st in self.states.values():
+            # configured URLs are requested as written; canonical() is their identity only
+            for written in [st.site.url, *(c.url for c in st.site.columns)]:
+                if (key := canonical(written)) != (as_is := as_written(written)):
+                    st.written.setdefault(key, as_is)
         # every host of a site in this scan -> its state (the site's politeness slot)
         self.host_owner: dict[str, SiteState] = {h: st for st in self.states.values() for h in st.site.host_names}
         set_session_params(crawl.session_params)
@@ -179,7 +187,7 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
             # also for another configured site's URLs checked from this one
             meta["download_slot"] = f"site:{owner.id}"
         return Request(
-            url,
+            state.written.get(url, url),  # the URL as the page wrote it; `url` is its identity
             method=method,
             callback=self.parse_response,
             errback=self.on_error,
@@ -343,6 +351,9 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
             yield item
 
         on_home = kind == "home"
+        for link in links:
+            if link.written is not None:
+                state.written.setdefault(link.url, link.written)
         for link in links if not self.light else ():
             internal = state.is_internal(link.url)
             state.links_found += 1

@@ -81,6 +81,8 @@ class SiteState:
     links_found: int = 0
     errors: int = 0
     links_dropped: int = 0  # links beyond crawl.max_links_per_page on a page (neither recorded nor checked)
+    # canonical URL -> the URL as a page (or the registry) wrote it, where requesting differs
+    written: dict[str, str] = field(default_factory=dict)
     # internal pages not crawled because a cap was reached (they are still checked), by cap
     capped: dict[str, set[str]] = field(default_factory=lambda: {"max_pages": set(), "max_depth": set()})
     columns: dict[str, ColumnState] = field(default_factory=dict)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from parsel import Selector
 
+from core.urls import as_written
 from spiders.extract.links import extract_links
 
 FIX = Path(__file__).parent / "fixtures" / "idioms"
@@ -111,3 +112,19 @@ def test_gbk_page_decoded():
     # percent-encoded GBK in a URL is kept byte-exact
     sel = Selector(text='<a href="/search?q=%D5%FE%CE%F1">搜</a>')
     assert extract_links(sel, "http://127.0.2.1/")[0].url == "http://127.0.2.1/search?q=%D5%FE%CE%F1"
+
+
+def test_links_keep_the_url_as_written_for_the_request():
+    html = ('<html><body><a href="sitename?method=show&amp;id=0B8E">党政机关</a><a href="/a/b.html">b</a>'
+            '<a href="list.jsp?b=2&amp;a=1#top">l</a><a href="s.php?a=1&amp;b=2">s</a></body></html>')
+    links = {link.anchor: link for link in extract_links(Selector(text=html), "http://127.0.2.1/x/")}
+    # identity is canonical (query sorted); the request goes to the URL as the page wrote it
+    assert links["党政机关"].url == "http://127.0.2.1/x/sitename?id=0B8E&method=show"
+    assert links["党政机关"].written == "http://127.0.2.1/x/sitename?method=show&id=0B8E"
+    assert links["l"].written == "http://127.0.2.1/x/list.jsp?b=2&a=1"
+    assert links["b"].written is None and links["s"].written is None  # nothing to keep apart
+
+
+def test_as_written_encodes_like_a_browser_and_drops_the_fragment():
+    assert as_written("http://a.gov.cn/s?kw=安康&b=1#x", encoding="gbk") == "http://a.gov.cn/s?kw=%B0%B2%BF%B5&b=1"
+    assert as_written("http://a.gov.cn/路径/?z=1&a=2") == "http://a.gov.cn/%E8%B7%AF%E5%BE%84/?z=1&a=2"

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from core.urls import canonical
+from core.urls import as_written, canonical
 from spiders.extract.regions import regions_for
 from spiders.extract.text import collapse
 from spiders.extract.urls import base_url
@@ -38,6 +38,7 @@ class RawLink:
     attr: str
     anchor: str
     region: str
+    written: str | None = None  # the URL to request when it differs from `url` (query as written)
 
 
 class Resolver:
@@ -116,6 +117,18 @@ def resolve(base: str, value: str, encoding: str | None = None) -> str | None:
         return None
 
 
+def written_form(base: str, value: str | None, url: str, encoding: str | None = None) -> str | None:
+    """The absolute URL as the page wrote it, when requesting it differs from requesting its
+    canonical form `url` (a query whose order or session parameters canonical() changed)."""
+    if not value or "?" not in value or "?" not in url:
+        return None
+    try:
+        written = as_written(urljoin(base, _TAB_NL.sub("", value.strip())), encoding=encoding)
+    except ValueError:
+        return None
+    return written if written != url else None
+
+
 def anchor_text(el: Any) -> str:
     """What a person sees as the link: its text, else an image's alt, else the title attribute."""
     tag = el.tag.lower() if isinstance(el.tag, str) else ""
@@ -175,7 +188,8 @@ def extract_links(sel: Selector, page_url: str, encoding: str | None = None,
         if key in seen:
             continue
         seen.add(key)
-        out.append(RawLink(url=url, tag=tag, attr=attr, anchor=anchor_text(el), region=regions.of(el)))
+        out.append(RawLink(url=url, tag=tag, attr=attr, anchor=anchor_text(el), region=regions.of(el),
+                           written=written_form(resolver.base, el.get(attr), url, encoding)))
         if limit is not None and len(out) >= limit:
             break
     return out
