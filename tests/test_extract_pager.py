@@ -180,3 +180,27 @@ def test_javascript_calls_carrying_page_urls_and_select_options():
             '<option value="index_2.aspx">2</option><option value="index_3.aspx">3</option></select>')
     p = _pager(body, COL + "index.aspx")
     assert _names(p) == ["index_2.aspx", "index_3.aspx"]
+
+
+def test_select_whose_handler_carries_the_url_pattern_and_split_page_count():
+    # PowerEasy ShowPage: 页次：1/3页 split over elements; options carry numbers, onchange the pattern
+    body = ('<div class="showpage">共 <b>50</b> 篇文章 首页 上一页 <a href="ArticleList.aspx?ClassID=11&amp;page=2">下一页</a> '
+            '<a href="ArticleList.aspx?ClassID=11&amp;page=3">尾页</a> 页次：<strong><font color=red>1</font>/3</strong>页 '
+            "转到：<select name='page' onchange=\"javascript:window.location='ArticleList.aspx?ClassID=11&page='"
+            "+this.options[this.selectedIndex].value;\"><option value='1' selected>第1页</option>"
+            "<option value='2'>第2页</option><option value='3'>第3页</option></select></div>")
+    p = _pager(body, "http://127.0.2.1/ArticleList.aspx?ClassID=11")
+    assert p.count == 3 and _names(p) == ["ArticleList.aspx?ClassID=11&page=2", "ArticleList.aspx?ClassID=11&page=3"]
+
+
+def test_vsb_reverse_numbered_javascript_pager_with_count_text_only():
+    # page 2 of six is sqyw/5.htm; the numbered window does not show every page
+    body = ('<script type="text/javascript">function a1_gopage_fun(n){window.location.href="sqyw/"+n+".htm";}</script>'
+            '<span class="p_pages"><span class="p_first_d">首页</span><span class="p_no_d">1</span>'
+            '<span class="p_no"><a href="javascript:a1_gopage_fun(5)">2</a></span>'
+            '<span class="p_no"><a href="javascript:a1_gopage_fun(4)">3</a></span>'
+            '<span class="p_next p_fun"><a href="javascript:a1_gopage_fun(5)">下页</a></span>'
+            '<span class="p_last p_fun"><a href="javascript:a1_gopage_fun(1)">尾页</a></span>'
+            '<span class="p_t">共6页</span></span>')
+    p = _pager(body, "http://127.0.2.1/xwzx/sqyw.htm")
+    assert [u.split("/xwzx/", 1)[1] for u in p.urls] == [f"sqyw/{n}.htm" for n in (5, 4, 3, 2, 1)]

@@ -183,6 +183,7 @@ LAST_WORDS = ("尾页", "末页", "最后一页", "last")
 _TOTAL_PAGES = re.compile(r"共\s*[:：]?\s*(\d[\d,]*)\s*页|\d+\s*/\s*(\d+)\s*页|页次\s*[:：]?\s*\d+\s*/\s*(\d+)")
 _JS_CALL = re.compile(r"^\s*(?:javascript:\s*)?([A-Za-z_$][\w$.]*)\s*\((.*)\)\s*;?\s*(?:return\s+false;?)?\s*$", re.S)
 _DIGITS = re.compile(r"\d+")
+_SELECT_PREFIX = re.compile(r"""location(?:\.href)?\s*=\s*((["'])[^"']*\2)\s*\+\s*this\.(?:options\[[^\]]*\]|value)""")
 _MAX_PAGES = 100_000
 
 
@@ -272,7 +273,19 @@ def _template(url: str) -> tuple[str, int] | None:
 
 
 def _total_pages(root: Any) -> int | None:
-    text = collapse(" ".join(t for t in root.itertext() if t and "页" in t)) if root is not None else ""
+    """The page count a 共N页 / 页次：1/N页 / N/M页 text declares."""
+    if root is None:
+        return None
+    # the pager's text is split over elements (页次：<b>1</b>/3页): read whole blocks that say 页
+    texts = []
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag not in ("script", "style") and el.text and "页" in el.text:
+            block = el if len(el) else el.getparent()
+            if block is not None:
+                texts.append(collapse("".join(block.itertext()))[:300])
+        if el.tail and "页" in el.tail and el.getparent() is not None:
+            texts.append(collapse("".join(el.getparent().itertext()))[:300])
+    text = " ".join(texts)
     for m in _TOTAL_PAGES.finditer(text):
         value = next(g for g in m.groups() if g)
         n = int(value.replace(",", ""))
@@ -328,11 +341,19 @@ def _link_pager(sel: Selector, page_url: str, texts: list[str] | None = None) ->
         else:
             add(resolver(href), text)
     for select in root.iter("select"):
-        if not _in_pager(select) and "page" not in (select.get("onchange") or "").lower():
+        onchange = select.get("onchange") or ""
+        if not _in_pager(select) and "page" not in onchange.lower() and "location" not in onchange:
             continue
+        # window.location='ArticleList.aspx?ClassID=11&page='+this.options[…].value: the pattern
+        # lives in the handler, the options carry page numbers
+        prefix = _SELECT_PREFIX.search(onchange)
         for opt in select.iter("option"):
             value = (opt.get("value") or "").strip()
-            if value and not value.isdigit():
+            if not value or opt.get("selected") is not None:
+                continue  # the page shown now
+            if prefix is not None:
+                add(resolver(read_js_string(prefix.group(1), 0)[0] + value), collapse("".join(opt.itertext())))
+            elif not value.isdigit():
                 add(resolver(value), collapse("".join(opt.itertext())))
     if not urls:
         return None
