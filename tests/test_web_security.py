@@ -235,3 +235,20 @@ def test_admin_manages_users_in_the_ui_and_nobody_else_can(client: TestClient, s
     client.post("/admin/users/wm_b/active", data={"active": "0", "csrf_token": t})
     client.post("/logout", data={"csrf_token": t})
     assert login(client, "wm_b").status_code == 401  # disabled
+
+
+def test_cli_review_writes_the_same_audit_trail(site_db: Any) -> None:
+    from samples_env import run_cli
+
+    from db.audit import review_history
+
+    url, ids = site_db
+    proc = run_cli("review", str(ids["plain_b"]), "--status", "dismissed", "--reason", "栏目已撤销", "--by", "李四",
+                   "--db", url)
+    assert proc.returncode == 0, proc.stderr
+    engine = make_engine(url)
+    with session_factory(engine)() as s:
+        events = review_history(s, ids["plain_b"])
+        assert [(e.old_status, e.new_status, e.by, e.source, e.reason) for e in events] == [
+            ("open", "dismissed", "李四", "cli", "栏目已撤销")]
+    engine.dispose()
