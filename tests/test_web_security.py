@@ -252,3 +252,20 @@ def test_cli_review_writes_the_same_audit_trail(site_db: Any) -> None:
         assert [(e.old_status, e.new_status, e.by, e.source, e.reason) for e in events] == [
             ("open", "dismissed", "李四", "cli", "栏目已撤销")]
     engine.dispose()
+
+
+def test_bulk_review_of_ticked_and_of_filtered_findings(client: TestClient, site_db: Any) -> None:
+    ids = site_db[1]
+    login(client, "inspector")
+    t = token(client, "/findings")
+    r = client.post("/findings/bulk", data={"status": "dismissed", "reason": "", "ids": [str(ids["hostile"])],
+                                            "csrf_token": t}, follow_redirects=False)
+    assert "error=reason" in r.headers["location"]
+    r = client.post("/findings/bulk", data={"status": "confirmed", "ids": [str(ids["hostile"]), str(ids["plain_b"])],
+                                            "csrf_token": t})
+    assert "已更新 2 个问题" in r.text
+    r = client.post("/findings/bulk", data={"status": "dismissed", "reason": "批量驳回", "scope": "filtered",
+                                            "back": "site=sb", "csrf_token": t})
+    assert "已更新 1 个问题" in r.text
+    assert "已驳回" in client.get(f"/findings/{ids['plain_b']}").text
+    assert "已确认" in client.get(f"/findings/{ids['hostile']}").text

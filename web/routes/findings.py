@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import QueryParams
 
 from checks.engine import set_status
 from reports import labels
@@ -22,9 +23,8 @@ REVIEW_ACTIONS = ("confirmed", "dismissed", "fixed", "open")
 FILTER_KEYS = ("unit", "site", "check", "severity", "status", "quarter", "q", "all", "sort", "desc")
 
 
-def finding_filter(request: Request, *, page: bool = True) -> FindingFilter:
-    """The list's filter from the query string (unknown values are ignored, never an error page)."""
-    p = request.query_params
+def finding_filter(p: QueryParams, *, page: bool = True) -> FindingFilter:
+    """The list's filter from a query string (unknown values are ignored, never an error page)."""
 
     def pick(name: str, allowed: dict[str, str] | tuple[str, ...] | None = None) -> str | None:
         value = (p.get(name) or "").strip()
@@ -50,7 +50,7 @@ def filter_query(request: Request, **override: object) -> str:
 
 @router.get("/findings")
 def findings_list(request: Request, user: SignedIn, session: DB) -> Response:
-    f = finding_filter(request)
+    f = finding_filter(request.query_params)
     page = list_findings(session, f, scope(user))
     names = unit_names(session)
     units = sorted((uid, name) for uid, name in names.items() if user.may_see_unit(uid))
@@ -90,35 +90,21 @@ def review(request: Request, finding_id: int, status: Annotated[str, Form()], us
 
 
 @router.post("/findings/bulk")
-async def bulk_review(request: Request, user: Reviewer, session: DB) -> Response:
-    form = await request.form()
-    status = str(form.get("status", ""))
-    reason = str(form.get("reason", ""))
-    back = str(form.get("back", ""))
+def bulk_review(user: Reviewer, session: DB, status: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
+                back: Annotated[str, Form()] = "", scope_: Annotated[str, Form(alias="scope")] = "selected",
+                ids: Annotated[list[str] | None, Form()] = None) -> Response:
+    """Confirm or dismiss the ticked findings, or every finding the list's filter selects."""
     if status not in ("confirmed", "dismissed"):
         raise HTTPException(status_code=400, detail="批量操作只能确认或驳回")
     if status == "dismissed" and not reason.strip():
         return RedirectResponse(f"/findings?{back}&error=reason" if back else "/findings?error=reason", status_code=303)
-    if form.get("scope") == "filtered":
-        ids = finding_ids(session, finding_filter(request_from(back)), scope(user))
+    if scope_ == "filtered":
+        chosen = finding_ids(session, finding_filter(QueryParams(back)), scope(user))
     else:
-        wanted = [int(v) for v in form.getlist("ids") if str(v).isdigit()]
-        ids = finding_ids(session, FindingFilter(ids=wanted, all_runs=True), scope(user)) if wanted else []
-    for fid in ids:
+        wanted = [int(v) for v in ids or [] if v.isdigit()]
+        chosen = finding_ids(session, FindingFilter(ids=wanted, all_runs=True), scope(user)) if wanted else []
+    for fid in chosen:
         set_status(session, fid, status, reason, user.label, source="web")
     session.commit()
     sep = "&" if back else ""
-    return RedirectResponse(f"/findings?{back}{sep}done={len(ids)}", status_code=303)
-
-
-class _Query:
-    """The list's query string carried through a bulk form, read like a request's."""
-
-    def __init__(self, qs: str) -> None:
-        from starlette.datastructures import QueryParams
-
-        self.query_params = QueryParams(qs)
-
-
-def request_from(qs: str) -> Request:
-    return _Query(qs)  # type: ignore[return-value]
+    return RedirectResponse(f"/findings?{back}{sep}done={len(chosen)}", status_code=303)

@@ -38,13 +38,13 @@ def reports_page(request: Request, user: SignedIn, session: DB) -> Response:
 
 @router.get("/reports/findings.xlsx")
 def findings_sheet(request: Request, user: SignedIn, session: DB) -> Response:
-    rows = all_findings(session, finding_filter(request, page=False), scope(user))
+    rows = all_findings(session, finding_filter(request.query_params, page=False), scope(user))
     return download(findings_xlsx(rows), "问题清单.xlsx", XLSX)
 
 
 @router.get("/reports/findings.csv")
 def findings_text(request: Request, user: SignedIn, session: DB) -> Response:
-    rows = all_findings(session, finding_filter(request, page=False), scope(user))
+    rows = all_findings(session, finding_filter(request.query_params, page=False), scope(user))
     return download(findings_csv(rows).encode("utf-8-sig"), "问题清单.csv", "text/csv; charset=utf-8")
 
 
