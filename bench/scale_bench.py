@@ -219,6 +219,7 @@ def run_celery(out: Path) -> dict[str, Any]:
     finally:
         ends = [w.stop() for w in workers]
     res["cpu_s"] = round(res["cpu_s"] + sum(e["cpu_s"] for e in ends), 2)
+    res["disk_write_mb"] = round(res["disk_write_mb"] + sum(e["disk_write_mb"] for e in ends), 1)
     res["peak_rss_proc_mb"] = max([res["peak_rss_proc_mb"]] + [w.peak_proc_kb / 1024 for w in workers])
     res["peak_rss_tree_mb"] = round(res["peak_rss_tree_mb"] + sum(w.peak_tree_kb for w in workers) / 1024, 1)
     return res

@@ -231,7 +231,11 @@ def run_scan(
         outcome = crawl(registry, settings, sites=sites, accounts=accounts, as_of=as_of, kind=kind,
                         stale_limits=stale_limits(as_of))
     site_stats, account_results = outcome.site_stats, outcome.account_results
-    crawler_stats, problems, crawl_stats = outcome.crawler_stats, outcome.problems, outcome.crawl_stats
+    crawler_stats, crawl_stats = outcome.crawler_stats, outcome.crawl_stats
+    # each crawler of the scan, even when its site tasks reported no problem (run_outcome: our
+    # network down fails them all)
+    problems = {name: outcome.problems.get(name, []) for name, subjects in (("sites", sites), ("accounts", accounts))
+                if subjects} | outcome.problems
     from scan.netcheck import network_down_reason
 
     # our own network failing is not the sites failing: such a scan gives no verdict at all

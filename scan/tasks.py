@@ -86,6 +86,9 @@ def run_worker(concurrency: int, *, loglevel: str = "INFO", hostname: str | None
             "--loglevel", loglevel, "--without-gossip", "--without-mingle"]
     if hostname:
         argv += ["--hostname", hostname]
+    from scan.pool import preload
+
+    preload()  # the pool's processes fork from this one: each site task starts warm
     app().worker_main(argv)
 
 

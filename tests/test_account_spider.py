@@ -252,6 +252,9 @@ RUNNER = textwrap.dedent('''
     s = Settings()
     s.setmodule(base, priority="project")
     s.set("ITEM_PIPELINES", {TagType: 100})
+    # one line per item, as the spider yields them (not batched per callback)
+    s.set("SPIDER_MIDDLEWARES", {**s.getdict("SPIDER_MIDDLEWARES"),
+                                 "crawler.middlewares.batch_items.ItemBatchMiddleware": None})
     s.set("FEEDS", {out: {"format": "jsonlines", "encoding": "utf8"}})
     s.set("GOVINSPECT_ONLY_NETWORKS", ["127.0.0.0/8"])
     from core.netpolicy import own_origins
