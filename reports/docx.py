@@ -15,8 +15,8 @@ from core.sanitize import shown
 from reports import labels
 from reports.charts import bar_chart
 from reports.dashboard import UnitRow, ranking
-from reports.findings_list import subject_names
-from reports.queries import SEVERITY_ORDER, query_findings
+from reports.findings_list import FindingFilter, all_findings
+from reports.queries import SEVERITY_ORDER
 
 SHOWN = ("open", "confirmed")  # a dismissed finding is not a problem; a fixed one is gone
 _BEIJING = dt.timedelta(hours=8)
@@ -63,11 +63,11 @@ def _table(doc: Any, headers: list[str], rows: list[list[Any]]) -> Any:
 def _problems(session: Session, unit_ids: set[str] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Current open or confirmed findings per unit, weightiest first."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    rows = [r for r in query_findings(session) if r["status"] in SHOWN and (unit_ids is None or r["unit"] in unit_ids)]
-    names = subject_names(session, {r["site"] for r in rows})
+    units = sorted(unit_ids) if unit_ids is not None else [None]
+    rows = [r for status in SHOWN for unit in units for r in all_findings(session, FindingFilter(status=status, unit=unit))]
     rows.sort(key=lambda r: (SEVERITY_ORDER.get(r["severity"], 3), r["site"], r["check"], r["target"]))
     for r in rows:
-        out[r["unit"]].append({**r, "site_name": names.get(r["site"], r["site"])})
+        out[r["unit"]].append(r)
     return out
 
 
