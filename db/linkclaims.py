@@ -58,9 +58,12 @@ def deferred_checks(session: Session, run_id: int) -> dict[str, list[tuple[str, 
     return out
 
 
-def release_pending(session: Session, run_id: int) -> int:
+def release_pending(session: Session, run_id: int, site_ids: list[str] | None = None) -> int:
     """Drop the claims nobody answered (their process died, the last pass failed): the URLs are
-    claimable again, and no pending row is ever read as a verdict."""
-    result = session.execute(delete(LinkResult).where(LinkResult.run_id == run_id,
-                                                      LinkResult.error_class.in_((PENDING, DEFERRED))))
+    claimable again, and no pending row is ever read as a verdict. With `site_ids`: only the
+    claims made from those sites (a site task run again after its process was lost)."""
+    where = [LinkResult.run_id == run_id, LinkResult.error_class.in_((PENDING, DEFERRED))]
+    if site_ids is not None:
+        where.append(LinkResult.site_id.in_(site_ids))
+    result = session.execute(delete(LinkResult).where(*where))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

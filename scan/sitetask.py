@@ -88,6 +88,17 @@ def run_site_task(task: SiteTask) -> CrawlOutcome:
             engine.dispose()
         if not site_args["deferred_checks"]:
             return CrawlOutcome()
+    elif sites:
+        from db.linkclaims import release_pending
+
+        # this task may be a second try (its first process was lost: Celery gave it back): the
+        # checks its sites claimed then and never answered are theirs to make again
+        engine = make_engine(task.db_url)
+        try:
+            with session_scope(engine) as session:
+                release_pending(session, task.run_id, sites)
+        finally:
+            engine.dispose()
     settings = crawl_settings(registry, db_url=task.db_url, run_id=task.run_id, log_file=task.log_file,
                               progress=False, site_ids=sites)
     # spiders.shared_checks: one check per URL per run, links to other sites left to the last pass

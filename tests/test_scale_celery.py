@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest_db import fresh_pg_schema
@@ -84,12 +85,23 @@ def workers(tmp_path: Path) -> Iterator[Workers]:
         w.stop()
 
 
-def test_two_celery_workers_find_what_one_process_finds(env: SampleEnv, workers: Workers, tmp_path: Path) -> None:
-    one_db = str(tmp_path / "one.db")
+@pytest.fixture(scope="module")
+def one(env: SampleEnv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What a one-process scan of the sample sites finds."""
+    one_db = str(tmp_path_factory.mktemp("one") / "one.db")
     proc = run_cli(*scan_args(env, one_db, "--workers", "1"))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
-    one = snapshot(one_db)
+    return snapshot(one_db)
 
+
+def _same(one: dict[str, Any], two: dict[str, Any]) -> None:
+    assert one["status"] == two["status"] == "completed"
+    for key in ("sites", "findings", "results", "pages"):
+        assert one[key] == two[key], f"{key}: only one process {sorted(one[key] - two[key])[:5]}; " \
+                                     f"only Celery {sorted(two[key] - one[key])[:5]}"
+
+
+def test_two_celery_workers_find_what_one_process_finds(env: SampleEnv, workers: Workers, one: dict[str, Any]) -> None:
     env.servers.max_inflight.clear()
     pg_url, cleanup = fresh_pg_schema("celery")
     try:
@@ -102,11 +114,36 @@ def test_two_celery_workers_find_what_one_process_finds(env: SampleEnv, workers:
     # both workers took site tasks
     assert all("succeeded" in log.read_text(errors="replace") for log in workers.logs), \
         [log.read_text()[-2000:] for log in workers.logs]
-    assert one["status"] == two["status"] == "completed"
-    for key in ("sites", "findings", "results", "pages"):
-        assert one[key] == two[key], f"{key}: only one process {sorted(one[key] - two[key])[:5]}; " \
-                                     f"only Celery {sorted(two[key] - one[key])[:5]}"
+    _same(one, two)
     # the sample registry's crawl.concurrency_per_site, held in total across the workers
     limit = 8
     assert env.servers.max_inflight, "the sample servers saw no connection"
     assert max(env.servers.max_inflight.values()) <= limit, env.servers.max_inflight
+
+
+def _pool_children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_a_worker_process_killed_mid_site_gives_the_site_back(env: SampleEnv, workers: Workers,
+                                                             one: dict[str, Any], tmp_path: Path) -> None:
+    db = str(tmp_path / "killed.db")
+    scan = subprocess.Popen([sys.executable, "-m", "cli", *scan_args(env, db, "--distributed", "--workers", "2")],
+                            cwd=ROOT, env=workers.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        victim = workers.procs[0].pid
+        deadline = time.monotonic() + 120
+        while "] received" not in workers.logs[0].read_text(errors="replace"):
+            assert time.monotonic() < deadline and scan.poll() is None, "worker 0 never took a task"
+            time.sleep(0.1)
+        time.sleep(1.0)  # mid-site: the task's crawl is under way
+        for child in _pool_children(victim):
+            os.kill(child, signal.SIGKILL)
+        out, err = scan.communicate(timeout=600)
+    finally:
+        if scan.poll() is None:
+            scan.kill()
+    assert scan.returncode == 0, out[-3000:] + err[-5000:]
+    log = workers.logs[0].read_text(errors="replace")
+    assert "WorkerLostError" in log or "exited prematurely" in log, log[-3000:]
+    _same(one, snapshot(f"sqlite:///{db}"))
