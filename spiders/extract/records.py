@@ -211,11 +211,15 @@ def _record_link(item: Any, index: _Index, title_col: int | None = None) -> tupl
     """The title link of a record: the one in the table's title column when its header names
     one, else the one with the longest text (a leading [分类] link or a "more" arrow is not the
     title); and the number of distinct URLs in the record."""
+    anchors = list(item.iter("a"))
+    if len(anchors) == 1:  # the common row: one link, nothing to choose
+        url = index.url(anchors[0])
+        return None if url is None else (anchors[0], url, 1)
     best: tuple[int, Any, str] | None = None
     urls: set[str] = set()
     cells = [c for c in item if isinstance(c.tag, str) and c.tag in ("td", "th")] if title_col is not None else []
     preferred = set(cells[title_col].iter("a")) if title_col is not None and title_col < len(cells) else set()
-    for a in item.iter("a"):
+    for a in anchors:
         url = index.url(a)
         if url is None:
             continue
