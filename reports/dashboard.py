@@ -57,8 +57,15 @@ class Dashboard:
         return [u.name for u in self.status.units if u.state in ("not scanned", "partial")]
 
 
+def latest_quarter(session: Session) -> str | None:
+    """The latest quarter scored (not the quarter of the latest run: a backdated scan scores an old one)."""
+    return session.scalar(select(func.max(Score.quarter)))
+
+
 def ranking(session: Session, quarter: str | None, scope_unit: str | None = None) -> tuple[str | None, list[UnitRow]]:
-    """Units by their score of the quarter, best first (unscored last), with their members."""
+    """Units by their score of the quarter (default: the latest quarter scored), best first
+    (unscored last), with their members."""
+    quarter = quarter or latest_quarter(session)
     quarter, rows = query_scores(session, quarter)
     names = unit_names(session)
     prev: dict[str, float] = {}

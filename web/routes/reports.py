@@ -8,9 +8,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from reports.dashboard import latest_quarter
 from reports.docx import ReportError, self_check, tongbao
 from reports.findings_list import all_findings
-from reports.queries import query_scores
 from reports.sheets import findings_csv, findings_xlsx
 from reports.site_view import subjects_of
 from web.deps import DB, Reviewer, SignedIn, render, require_unit, scope
@@ -31,7 +31,7 @@ def download(body: bytes, filename: str, media_type: str) -> Response:
 
 @router.get("/reports")
 def reports_page(request: Request, user: SignedIn, session: DB) -> Response:
-    quarter, _ = query_scores(session)
+    quarter = latest_quarter(session)
     units = sorted({(s.unit_id, s.unit_name) for s in subjects_of(session, scope(user))})
     return render(request, "reports.html", {"quarter": quarter, "units": units}, user=user)
 
