@@ -25,6 +25,7 @@ RENDER_FAILED = "render_failed"
 # Column.extractor "not_assessed:<why>": an anti-bot challenge answered, or a list only a script
 # the crawl did not run would fill (rendering off): not read, so not judged
 NOT_ASSESSED = "not_assessed"
+NOT_ASSESSED_REASONS = {"challenge": "反爬虫验证页面拦截", "script": "列表由未执行的脚本生成"}
 
 
 class Config(CheckConfig):
@@ -36,8 +37,14 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
         home = ctx.home_url(site_id)
         items = ctx.items(site_id)
         for col in ctx.columns(site_id):
-            if col.kind != "list" or column_failed(col) or items.get(col.url_hash) or col.extractor == RENDER_FAILED \
-                    or (col.extractor or "").startswith(NOT_ASSESSED):
+            if (col.extractor or "").startswith(NOT_ASSESSED) and not items.get(col.url_hash):
+                # not read: said so (a notice, never a veto), with the reason
+                why = NOT_ASSESSED_REASONS.get(col.extractor.split(":")[1] if ":" in col.extractor else "", "")
+                yield FindingDraft(site_id, col.url, col.url, f"未评估：「{col.name}」未能读取（{why}），不作空白栏目判定",
+                                   {"column": col.name, "column_url": col.url, "not_assessed": col.extractor,
+                                    "status": col.status}, severity="notice")
+                continue
+            if col.kind != "list" or column_failed(col) or items.get(col.url_hash) or col.extractor == RENDER_FAILED:
                 continue
             evidence = {
                 "column": col.name, "column_url": col.url, "category": col.category,

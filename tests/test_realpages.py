@@ -32,7 +32,7 @@ from parsel import Selector
 from sqlalchemy import select
 
 from core.urls import canonical
-from db.models import Column, ColumnItem, LinkResult
+from db.models import Column, ColumnItem, Finding, LinkResult
 from db.session import make_engine, session_factory
 from spiders.extract.lists import PageContext, extract_list
 from spiders.extract.text import collapse
@@ -281,6 +281,20 @@ def test_script_only_lists_are_not_assessed(scanned: Any) -> None:
             continue  # the truth lists no item only where the static page shows none
         col = cols[_site_id(urlsplit(p["url"]).hostname)][_http(p["url"])]
         assert (col.extractor or "").startswith("not_assessed:script"), (p["id"], col.extractor)
+
+
+def test_not_assessed_shown_in_findings_never_as_defects(scanned: Any) -> None:
+    unread = {_http(p["url"]) for p in (q for _, q in PAGES)
+              if p["kind"] == "challenge" or (p["kind"] == "list" and not p.get("items"))}
+    findings = list(scanned.scalars(select(Finding).where(Finding.target.in_(unread))))
+    notices = {f.target for f in findings if f.check_id == "column_empty" and f.severity == "notice"}
+    # sites are judged only when their homepage opens; the corpus holds one homepage (hubei)
+    homes = {urlsplit(p["url"]).hostname for _, p in PAGES if p["kind"] == "home"}
+    judged = {u for u in unread if urlsplit(u).hostname in homes}
+    assert judged and notices == judged, [(f.check_id, f.severity, f.target) for f in findings]
+    assert all("未评估" in f.detail for f in findings if f.target in notices and f.check_id == "column_empty")
+    defects = [(f.check_id, f.target) for f in findings if f.severity != "notice"]
+    assert not defects  # no empty column, no broken link, no unreachable site for an unread page
 
 
 @pytest.mark.parametrize("page", [p for _, p in PAGES if p["kind"] == "detail"], ids=lambda p: p["id"])
