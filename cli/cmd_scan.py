@@ -15,6 +15,7 @@ from cli.options import ConfigFile, DbWrite, LogFile
 from core import exitcodes
 from core.sanitize import shown
 from core.yamlconf import ConfigError
+from scan.pool import default_workers
 from scan.runner import ScanBusyError, ScanError, ScanFailedError, ScanResult, run_scan
 
 console = Console()
@@ -81,8 +82,9 @@ def scan(
                                               "weekly = homepages and news columns only")] = None,
     skip_busy: Annotated[bool, typer.Option("--skip-busy", help="Leave out sites another live run is scanning "
                                             f"instead of refusing (exit {exitcodes.BUSY} if all are busy)")] = False,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Processes crawling sites side by side, "
-                                                "a few sites each (default 1: one crawl in this process)")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, envvar="GOVINSPECT_WORKERS",
+                                                help="Processes crawling sites side by side, a few sites each "
+                                                "(default: the number of cores; 1: one crawl in this process)")] = None,
     distributed: Annotated[bool, typer.Option("--distributed", help="Run the site tasks on the Celery workers "
                                               "(`govinspect worker`; broker $GOVINSPECT_BROKER, default "
                                               "redis://127.0.0.1:6379/0) and wait for them")] = False,
@@ -97,7 +99,7 @@ def scan(
         result = run_scan(config, db_url=db, as_of=_as_of(as_of), site_ids=site or [],
                           kind=kind.value if kind else ("single" if site else "full"), progress=not no_progress,
                           log_file=str(log_file) if log_file else None, run_checks=not no_checks,
-                          skip_busy=skip_busy, workers=workers or 1,
+                          skip_busy=skip_busy, workers=workers or default_workers(),
                           distributed=distributed, resume=resume)
     except ConfigError as exc:
         say_error("[red]config error:[/]", exc)

@@ -40,7 +40,9 @@ def env(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _scan(env: SampleEnv, db: str, sites: list[str], registry: Path | None = None) -> Any:
-    args = scan_args(env, db, *[a for s in sites for a in ("--site", s)])
+    # one crawl process: the browser's launches are counted per process (each site-task process
+    # of `--workers N` starts its own when one of its pages needs it)
+    args = scan_args(env, db, "--workers", "1", *[a for s in sites for a in ("--site", s)])
     if registry is not None:
         args[args.index("--config") + 1] = str(registry)
     proc = run_cli(*args)
