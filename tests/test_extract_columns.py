@@ -56,6 +56,8 @@ def test_homepage_candidates_nav_then_disclosure_hub_anywhere():
         ColumnLink("通知公告", "http://127.0.2.1/tzgg/list.jsp?catid=3", "nav"),
         ColumnLink("政策文件与解读材料", "http://127.0.2.1/zcwj/", "nav"),
         ColumnLink("政民互动", "http://127.0.2.1/zmhd/", "nav"),
+        # a menu link is a column whatever its URL looks like (a single-page column)
+        ColumnLink("一篇文章", "http://127.0.2.1/xwdt/2026/t20261102_1.html", "nav"),
         ColumnLink("政务公开(顶部)", "http://127.0.2.1/zwgk/", "header"),  # div.header > div.top-l
         ColumnLink("政府信息公开", "http://xxgk.example.gov.cn/", "body"),
         ColumnLink("公开平台", "http://127.0.2.1/gkpt/", "footer"),
@@ -91,19 +93,22 @@ def test_real_xxgk_hub_page():
     assert classify_page(ListResult(entries=[]), PagerResult(), links) == "hub"
 
 
-def test_hub_links_skip_breadcrumbs_self_home_articles_and_external():
+def test_hub_links_skip_breadcrumbs_self_home_documents_and_external():
     html = """<html><body>
       <div class="bt-position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; <a href="/zwgk/fdzdgknr/">法定主动公开内容</a></div>
       <div class="sx-more1"><a class="CurrChnlCls" href="/zwgk/">政务公开</a></div>
       <div class="main"><ul>
         <li><a href="/zwgk/fdzdgknr/jgzn/">机构职能</a></li><li><a href="/zwgk/fdzdgknr/ghjh/index.html">规划计划</a></li>
-        <li><a href="/zwgk/fdzdgknr/">本页</a></li><li><a href="/zwgk/fdzdgknr/t20261102_1.html">文章</a></li>
-        <li><a href="http://other.gov.cn/col/">外站</a></li><li><a href="/zwgk/fdzdgknr/ysqgk.jsp">表单</a></li>
+        <li><a href="/zwgk/fdzdgknr/">本页</a></li><li><a href="/zwgk/fdzdgknr/t20261102_1.html">关于印发2026年政务公开工作要点的通知</a></li>
+        <li><a href="http://other.gov.cn/col/">外站</a></li><li><a href="/zwgk/fdzdgknr/ysqgk.jsp">依申请公开</a></li>
+        <li><a href="/zwgk/fdzdgknr/gz.pdf">指南</a></li>
         <li><a href="/zwgk/fdzdgknr/jgzn/">机构职能dup</a></li></ul></div>
       <div class="left"><a href="/side/">侧栏栏目</a></div></body></html>"""
     links = hub_links(Selector(text=html), "http://127.0.2.1/zwgk/fdzdgknr/", internal, home_url=HOME)
+    # sub-columns are named, whatever their URLs look like (.jsp); a document's title and a file are none
     assert [(c.name, c.url) for c in links] == [
-        ("机构职能", "http://127.0.2.1/zwgk/fdzdgknr/jgzn/"), ("规划计划", "http://127.0.2.1/zwgk/fdzdgknr/ghjh/index.html")]
+        ("机构职能", "http://127.0.2.1/zwgk/fdzdgknr/jgzn/"), ("规划计划", "http://127.0.2.1/zwgk/fdzdgknr/ghjh/index.html"),
+        ("依申请公开", "http://127.0.2.1/zwgk/fdzdgknr/ysqgk.jsp")]
 
 
 def test_classify_page():

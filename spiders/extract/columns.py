@@ -22,7 +22,7 @@ from spiders.extract.links import Resolver
 from spiders.extract.pager import PagerResult
 from spiders.extract.regions import BODY, NAV, SIDE, regions_for, tokens
 from spiders.extract.text import compact
-from spiders.extract.urls import base_url, is_article_like, is_column_like
+from spiders.extract.urls import base_url, is_attachment
 
 # containers and anchors of a breadcrumb (当前位置：首页 > 信息公开 > …): links to the page's
 # ancestors, never sub-columns
@@ -32,6 +32,13 @@ BREADCRUMB_TOKENS = frozenset({
 })
 # the link classes Hanweb (bt_link) and TRS (CurrChnlCls) give breadcrumb anchors
 BREADCRUMB_ANCHOR_CLASSES = frozenset({"bt_link", "currchnlcls"})
+# a link naming the 政府信息公开 section is short; a document title mentioning it is longer
+HUB_NAME_MAX = 10
+# a hub's links name sub-columns (2-10 characters, 法定主动公开内容, 政府信息公开年报); longer texts
+# are documents' titles
+SUB_COLUMN_NAME_MAX = 12
+# the longest name a menu gives a column (重大建设项目批准和实施领域信息公开)
+COLUMN_NAME_MAX = 24
 _TRUNCATED = re.compile(r"(\.{2,}|…+|\.\.\.)$")
 _INDEX_FILE = re.compile(r"/(index|default)\.(html?|shtml|jsp|aspx|php)$", re.I)
 
@@ -83,18 +90,18 @@ class _Collector:
         self.seen: set[str] = set()
         self.out: list[ColumnLink] = []
 
-    def candidate(self, a: Any, region: str, *, require_column_like: bool = False) -> str | None:
+    def candidate(self, a: Any, region: str, *, max_name: int | None = None) -> str | None:
         """Add the anchor if it names a column; return its URL when it qualified."""
         url = self.resolver(a.get("href"))
-        if url is None or is_article_like(url) or not self.is_internal(url):
-            return None
-        if require_column_like and not is_column_like(url):
-            return None
+        if url is None or is_attachment(url) or not self.is_internal(url):
+            return None  # a menu link is a column whatever its URL looks like (.htm, ?id=); a file is not
         if _same_page(url, self.home) or _same_page(url, self.page):
             return None
         name = column_name(a)
         if not name or name.casefold() in self.exclude or name.casefold() in MORE_TEXTS:
             return None  # a "more" link leads to a column but does not name it
+        if max_name is not None and len(name) > max_name:
+            return None  # a document's title, not a column's name
         if url not in self.seen:
             self.seen.add(url)
             self.out.append(ColumnLink(name=name, url=url, region=region))
@@ -102,11 +109,12 @@ class _Collector:
 
 
 def column_candidates(sel: Selector, page_url: str, is_internal: Callable[[str], bool],
-                      rules: ColumnRules, *, homepage: bool, home_url: str | None = None) -> list[ColumnLink]:
+                      rules: ColumnRules, *, homepage: bool, home_url: str | None = None,
+                      entries: set[str] | frozenset[str] = frozenset()) -> list[ColumnLink]:
     """Column candidates of one page, in contract order: on the homepage the nav-region links,
     then links whose text contains a disclosure-hub name (anywhere on the page); on other pages
-    the side-region links. `home_url` (default: the page itself when `homepage`) and the page
-    itself are excluded."""
+    the side-region links but the page's own list `entries`. `home_url` (default: the page itself
+    when `homepage`) and the page itself are excluded."""
     root = sel.root
     if not isinstance(getattr(root, "tag", None), str):
         return []
@@ -120,13 +128,16 @@ def column_candidates(sel: Selector, page_url: str, is_internal: Callable[[str],
         hubs = [compact(h) for h in rules.disclosure_hub if compact(h)]
         for a in anchors:
             text = compact("".join(a.itertext())) or compact(a.get("title"))
-            if any(h in text for h in hubs):
+            # an entry's title that mentions 政府信息公开 (…工作年度报告) is a document, not the section
+            if len(text) <= HUB_NAME_MAX and any(h in text for h in hubs):
                 col.candidate(a, regions.of(a))
     else:
         # a column page's left menu: its section's sub-columns
+        # (not the page's own list entries: a layout may call its main column "left")
+        col.seen.update(entries)
         for a in anchors:
             if regions.of(a) == SIDE:
-                col.candidate(a, SIDE)
+                col.candidate(a, SIDE, max_name=COLUMN_NAME_MAX)
     return col.out
 
 
@@ -145,9 +156,10 @@ def _in_breadcrumb(a: Any) -> bool:
 
 def hub_links(sel: Selector, page_url: str, is_internal: Callable[[str], bool], *,
               rules: ColumnRules | None = None, home_url: str | None = None) -> list[ColumnLink]:
-    """Links of the body region to internal column-like URLs (candidates (c) of a hub page), each
-    URL once; the page itself, the homepage, breadcrumb links (the page's ancestors) and, with
-    `rules`, nav_exclude texts are left out."""
+    """Links of the body region naming internal sub-columns (candidates (c) of a hub page: short
+    names, whatever the URLs look like), each URL once; the page itself, the homepage, breadcrumb
+    links (the page's ancestors), documents' titles, files and, with `rules`, nav_exclude texts
+    are left out."""
     root = sel.root
     if not isinstance(getattr(root, "tag", None), str):
         return []
@@ -159,7 +171,7 @@ def hub_links(sel: Selector, page_url: str, is_internal: Callable[[str], bool], 
         url = col.resolver(a.get("href"))
         if url is None or _same_page(url, col.page):
             continue
-        col.candidate(a, BODY, require_column_like=True)
+        col.candidate(a, BODY, max_name=SUB_COLUMN_NAME_MAX)
     return col.out
 
 

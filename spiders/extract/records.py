@@ -39,6 +39,7 @@ MIN_UNDATED_TITLE = 10
 # a body list wins over a side-column list scoring up to this many times more
 BODY_PREFERENCE = 0.2
 MORE_WORDS = frozenset({"更多", "更多>>", "more", "更多+", "详细", "详情", "查看", "查看更多", "more+", "更多»"})
+_DIGITS_RUN = re.compile(r"\d+")
 _NUMERIC = re.compile(r"^[\s\d\[\]【】()（）.<>«»‹›…]*$")
 
 
@@ -373,9 +374,12 @@ def _score(parent: Any, tag: str, children: list[Any], index: _Index, region: st
             same_host += 1
     if numeric * 2 > n:
         return None
-    classes = [(r.item.get("class") or "").strip() for r, _ in found]
-    if n >= 2 and all(classes) and len(set(classes)) == n:
-        return None  # layout blocks (left column, right column), each styled its own way
+    # each styled its own way (#top, #main; left, right): layout blocks. Numbered ids of list
+    # rows (line_u41_0, line_u41_1) are one style
+    styles = [_DIGITS_RUN.sub("", (r.item.get("class") or "").strip() + "#" + (r.item.get("id") or "").strip())
+              for r, _ in found]
+    if n >= 2 and all(st != "#" for st in styles) and len(set(styles)) == n:
+        return None
     avg_len = title_len / n
     dated_share = dated / n
     if n == 1 and (biggest > 2 or not same_host):
@@ -495,9 +499,10 @@ def empty_list_container(root: Any, regions: RegionMap) -> Any | None:
         toks = {t for v in (el.get("class"), el.get("id")) for t in _tokens(v)}
         if not toks & LIST_TOKENS:
             continue
-        if any(isinstance(c.tag, str) and c.tag not in ("script", "style") for c in el):
+        # nothing shown inside: no text, no link, no picture (an inner <ul></ul> is still empty)
+        if any(isinstance(c.tag, str) and c.tag in ("a", "img", "iframe", "input") for c in el.iter()):
             continue
-        if (el.text or "").strip():
+        if "".join(t for t in el.itertext() if t).strip():
             continue
         return el
     return None
