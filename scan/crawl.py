@@ -7,6 +7,7 @@ by several processes (scan.sitetask). A Twisted reactor runs once per process: c
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,9 @@ def crawl(registry: Registry, settings: Settings, *, sites: list[str], accounts:
     from spiders.site import SiteSpider
 
     process = CrawlerProcess(settings)
+    # Scrapy logs every response and request at DEBUG: below the log level those records are not
+    # even built (the handler's level alone would build each, then drop it)
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL") or "INFO")
     site_crawler = account_crawler = None
     if sites:
         site_crawler = process.create_crawler(SiteSpider)
