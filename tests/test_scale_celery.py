@@ -147,3 +147,46 @@ def test_a_worker_process_killed_mid_site_gives_the_site_back(env: SampleEnv, wo
     log = workers.logs[0].read_text(errors="replace")
     assert "WorkerLostError" in log or "exited prematurely" in log, log[-3000:]
     _same(one, snapshot(f"sqlite:///{db}"))
+
+
+def test_a_worker_killed_with_the_scan_is_resumed(env: SampleEnv, workers: Workers, one: dict[str, Any],
+                                                  tmp_path: Path) -> None:
+    """A whole worker SIGKILLed (its task stays unacknowledged in Redis) and the waiting scan with
+    it: `scan --resume --distributed` gives the unfinished sites to the worker left."""
+    db = str(tmp_path / "lost.db")
+    scan = subprocess.Popen([sys.executable, "-m", "cli", *scan_args(env, db, "--distributed", "--workers", "2")],
+                            cwd=ROOT, env=workers.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while "] received" not in workers.logs[0].read_text(errors="replace"):
+            assert time.monotonic() < deadline and scan.poll() is None, "worker 0 never took a task"
+            time.sleep(0.1)
+        time.sleep(1.0)
+        os.killpg(workers.procs[0].pid, signal.SIGKILL)
+        os.killpg(scan.pid, signal.SIGKILL)
+        scan.wait()
+        workers.procs[0].wait()
+    finally:
+        if scan.poll() is None:
+            os.killpg(scan.pid, signal.SIGKILL)
+            scan.wait()
+    from sqlalchemy import select
+
+    from db.models import ScanRun, SiteScan
+    from db.session import make_engine, session_factory
+
+    engine = make_engine(db)
+    with session_factory(engine)() as s:
+        run_id = s.scalars(select(ScanRun.id)).one()
+        done_before = {x.site_id: x.finished_at for x in s.scalars(select(SiteScan)) if x.status == "completed"}
+    engine.dispose()
+    proc = run_cli("scan", "--db", db, "--resume", str(run_id), "--no-progress", "--distributed", "--workers", "2",
+                   env={k: workers.env[k] for k in ("GOVINSPECT_BROKER", "GOVINSPECT_QUEUE")})
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+    engine = make_engine(db)
+    with session_factory(engine)() as s:
+        after = {x.site_id: x.finished_at for x in s.scalars(select(SiteScan))}
+    engine.dispose()
+    assert {sid: after[sid] for sid in done_before} == done_before  # finished sites not crawled again
+    _same(one, snapshot(f"sqlite:///{db}"))
