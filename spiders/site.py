@@ -46,11 +46,9 @@ NOT_ASSESSED_CHALLENGE = "not_assessed:challenge"
 # … of a column whose list only a script the crawl does not run would fill (rendering off)
 NOT_ASSESSED_SCRIPT = "not_assessed:script"
 
-# Column.extractor of a column an anti-bot challenge page answered for: not read, so not judged
-NOT_ASSESSED_CHALLENGE = "not_assessed:challenge"
-
 # Request priorities: structure first (homepage, columns, their pages), then details, then checks.
 PRIO = {"home": 100, "column": 60, "list": 50, "script": 40, "detail": 20, "other": 10, "check": 0}
+
 
 class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
     name = "site"
