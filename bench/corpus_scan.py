@@ -205,7 +205,9 @@ def registry(data: Path, out: Path) -> Path:
     gt = json.loads((data / "ground_truth.json").read_text(encoding="utf-8"))
     units = [{"id": s["id"], "name": s["name"], "kind": "department",
               "sites": [{"id": s["id"], "name": s["name"], "url": s["base"]}]} for s in gt["sites"]]
-    reg = {"crawl": {"only_networks": ["127.0.0.0/8"], "autothrottle": False, "concurrency_per_site": 8,
+    # the corpus's "external" hosts and its dead address are loopback too: allowed like the sites
+    reg = {"crawl": {"only_networks": ["127.0.0.0/8"], "allow_networks": [f"{EXT1}/32", f"{EXT2}/32", f"{DEAD}/32"],
+                     "autothrottle": False, "concurrency_per_site": 8,
                      "download_timeout": 10, "retry_times": 1, "screenshots": {"enabled": False}},
            "units": units}
     path = out / "sites.yaml"
