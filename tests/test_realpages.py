@@ -79,7 +79,7 @@ def _registry() -> dict[str, Any]:
         sites.append({"id": _site_id(host), "name": host, "url": f"http://{host}/", "columns": columns})
     return {
         "crawl": {"robots": "ignore", "check_external": False, "max_list_pages": MAX_LIST_PAGES,
-                  "download_timeout": 10, "retry_times": 0, "concurrency_per_site": 8,
+                  "download_timeout": 10, "retry_times": 0, "concurrency_per_site": 8, "autothrottle": False,
                   "render": {"enabled": False}, "screenshots": {"enabled": False}},
         "units": [{"id": "realpages", "name": "realpages", "kind": "department", "sites": sites}],
     }
