@@ -7,7 +7,7 @@ column lists (spiders.extract.entries).
 
 from __future__ import annotations
 
-from spiders.extract.entries import ListEntry, PageContext, build_entry, first_article_link
+from spiders.extract.entries import ListEntry, PageContext, build_entry
 from spiders.extract.links import Resolver
 from spiders.extract.regions import regions_for
 from spiders.extract.urls import base_url
@@ -26,13 +26,15 @@ def homepage_entries(ctx: PageContext) -> list[ListEntry]:
     for node in root.iter(*ENTRY_TAGS):
         if regions.of(node) != "body":
             continue
-        # an entry is the innermost element holding one article link; skip wrappers of several
-        if sum(1 for a in node.iter("a") if a.get("href")) != 1:
+        # an entry is the innermost element holding one link (whatever its URL looks like: the
+        # entry's date decides below); skip wrappers of several
+        anchors = [a for a in node.iter("a") if a.get("href")]
+        if len(anchors) != 1:
             continue
-        found = first_article_link(node, resolver)
-        if found is None:
+        a = anchors[0]
+        url = resolver(a.get("href"))
+        if url is None:
             continue
-        a, url = found
         if url in seen:
             continue
         entry = build_entry(node, a, url, ctx)

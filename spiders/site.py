@@ -307,10 +307,13 @@ class SiteSpider(DynamicLists, InteractionPages, OutboundPages, scrapy.Spider):
         rendered = self.render_note(state, response)
         if rendered:
             page_meta["rendered"] = rendered
-        if kind == "detail":
+        if kind in ("detail", "other"):
+            # the page decides, not its URL: a page reached by a plain link that carries a
+            # metadata table (索引号, 发布机构 …) is a detail page whatever its URL looks like
             table = metadata_table(sel)
             if table:
                 page_meta["metadata"] = table
+                kind = "detail"
         if kind == "home":
             # the 找错 entry's loader carries the 网站标识码, a second source of it (footer_missing)
             sitecode = sel.xpath("//script[@id='_jiucuo_']/@sitecode").get()
