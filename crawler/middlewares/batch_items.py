@@ -6,6 +6,11 @@ item pipeline, the item_scraped signal and a log record; batching per response p
 Requests pass through at once, in order; the items follow when the callback ends (a callback that
 raises still delivers what it yielded before). It sits closest to the spider so that the other
 middlewares see the batch, not its parts.
+
+Snapshots whose later record replaces the earlier one (a column's state, a link's result, a site's
+scan state, a screenshot) pass through at once too: a callback that awaits (a rendered page) can
+end after later callbacks did, and a batch it delivered then would overwrite their newer records
+with its older ones (a column's pages walked going back from 3 to 2, a link result back to pending).
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from typing import Any
 
 from scrapy import Request
 
-from core.items import ItemBatch
+from core.items import ColumnRecord, Ipv6Record, ItemBatch, LinkResultItem, ScreenshotItem, SiteScanItem
+
+# delivered in the order they were made; see the module doc
+IMMEDIATE = (Request, ColumnRecord, LinkResultItem, SiteScanItem, ScreenshotItem, Ipv6Record)
 
 
 def _pack(items: list[Any]) -> Any:
@@ -29,7 +37,7 @@ class ItemBatchMiddleware:
         items: list[Any] = []
         try:
             async for out in result:
-                if isinstance(out, Request):
+                if isinstance(out, IMMEDIATE):
                     yield out
                 else:
                     items.append(out)
