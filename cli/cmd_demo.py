@@ -41,6 +41,7 @@ def demo(
         say_error("[red]demo:[/]", exc)
         raise typer.Exit(exitcodes.USAGE) from None
     sites_dir, truth = sample.sites_dir, sample.truth
+    truth_file = sample.truth_file
     print_summary(result, str(db_path))
     if result.check_summary:
         from cli.cmd_report import print_worst_findings
@@ -50,7 +51,7 @@ def demo(
     console.print("[bold]Where to look[/]")
     console.print(f"  database      {db_path}")
     console.print(f"  crawl log     {out / 'scan.log'}")
-    console.print(f"  sample sites  {sites_dir} (truth: {sites_dir / 'truth.json'}, {len(truth['findings'])} planted defects)")
+    console.print(f"  sample sites  {sites_dir} (truth: {truth_file}, {len(truth['findings'])} planted defects)")
     from cli.cmd_report import cli_name
 
     console.print(f"  findings      {cli_name()} findings --db {db_path} --format table")

@@ -13,13 +13,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cli.options import db_read, db_write
+from cli.options import DB_HELP, db_read, db_write
 from core.exitcodes import USAGE
 
 console = Console()
 err_console = Console(stderr=True)
 user_app = typer.Typer(help="The web UI's users (admin, inspector, unit webmaster).", no_args_is_help=True)
-DB_HELP = "Database URL or SQLite file (default $GOVINSPECT_DB or ./govinspect.db)"
 
 
 class Role(StrEnum):
