@@ -4,8 +4,19 @@ them through itemadapter); the field names match the columns of db.models."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
+
+# Creation order of the snapshots a later one of which replaces an earlier one (a column's state,
+# a link's result, a screenshot, an IPv6 record). Scrapy iterates the outputs of several callbacks
+# at once, so a snapshot made earlier can reach the pipeline later; the pipeline keeps the newest
+# by this number, not the last to arrive. One counter per process: a site is crawled in one.
+_snapshot_counter = itertools.count(1)
+
+
+def _next_snapshot() -> int:
+    return next(_snapshot_counter)
 
 
 @dataclass
@@ -58,6 +69,7 @@ class LinkResultItem:
     attempts: int = 1
     title: str | None = None  # an outbound page read by GET: its title and a text excerpt
     excerpt: str | None = None
+    snapshot: int = field(default_factory=_next_snapshot, compare=False, repr=False)
 
 
 @dataclass
@@ -78,6 +90,7 @@ class ColumnRecord:
     extractor: str | None = None
     truncated: bool = False
     complete: bool | None = None
+    snapshot: int = field(default_factory=_next_snapshot, compare=False, repr=False)
 
 
 @dataclass
@@ -136,6 +149,7 @@ class ScreenshotItem:
     error: str | None = None
     width: int = 0
     height: int = 0
+    snapshot: int = field(default_factory=_next_snapshot, compare=False, repr=False)
 
 
 @dataclass
@@ -150,6 +164,7 @@ class Ipv6Record:
     status: int | None = None
     ok: bool = False
     error: str | None = None
+    snapshot: int = field(default_factory=_next_snapshot, compare=False, repr=False)
 
 
 @dataclass

@@ -133,10 +133,15 @@ def _to_row(item: Any, run_id: int) -> tuple[Target, dict[str, Any]] | None:
 
 
 class Batch:
-    """Items waiting for the next write."""
+    """Items waiting for the next write.
 
-    def __init__(self, run_id: int) -> None:
+    `newest`, shared by the batches of one pipeline: the snapshot number (core.items) of the last
+    record kept per replaceable row, so a snapshot that arrives after a newer one of the same row
+    (in this batch or an earlier one) is dropped instead of overwriting it."""
+
+    def __init__(self, run_id: int, newest: dict[tuple[Any, ...], int] | None = None) -> None:
         self.run_id = run_id
+        self.newest: dict[tuple[Any, ...], int] = {} if newest is None else newest
         self.rows: dict[Target, dict[tuple[Any, ...], dict[str, Any]]] = {t: {} for t in TARGETS}
         self.site_scans: list[SiteScanItem] = []
         self.items = 0
@@ -162,6 +167,13 @@ class Batch:
         target, row = found
         rows = self.rows[target]
         key = tuple(row[c] for c in target.key)
+        snapshot = row.pop("snapshot", None)
+        if snapshot is not None:
+            slot = (target.table.name, *key)
+            if self.newest.get(slot, 0) > snapshot:
+                self.items += 1
+                return True
+            self.newest[slot] = snapshot
         old = rows.get(key)
         if old is None:
             rows[key] = row

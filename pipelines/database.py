@@ -54,7 +54,8 @@ class DatabasePipeline:
         self.heartbeat_seconds = float(heartbeat_seconds)
         self.crawler = crawler
         self.engine: Engine | None = None
-        self.batch = Batch(self.run_id)
+        self.newest: dict[tuple[Any, ...], int] = {}  # see Batch
+        self.batch = Batch(self.run_id, self.newest)
         self.failed: str | None = None
         self.flushes = 0
         self.rows_written = 0
@@ -129,7 +130,7 @@ class DatabasePipeline:
         if not len(self.batch):
             self._batch_started = time.monotonic()
             return True
-        batch, self.batch = self.batch, Batch(self.run_id)
+        batch, self.batch = self.batch, Batch(self.run_id, self.newest)
         self._batch_started = time.monotonic()
         self.open()
         assert self.engine is not None

@@ -12,11 +12,11 @@ from scrapy import Request
 from scrapy.utils.test import get_crawler
 from sqlalchemy import func, select
 
-from core.items import ItemBatch, LinkItem, PageItem
+from core.items import ColumnRecord, ItemBatch, LinkItem, PageItem
 from crawler.logformatter import QuietLogFormatter
 from crawler.middlewares.batch_items import ItemBatchMiddleware
 from db import runs
-from db.models import Link, Page
+from db.models import Column, Link, Page
 from db.session import make_engine, session_factory
 from pipelines.database import DatabasePipeline
 
@@ -90,3 +90,43 @@ def test_pipeline_writes_every_item_of_a_batch(db_url: str) -> None:
         assert s.scalar(select(func.count()).select_from(Page).where(Page.run_id == run_id)) == 3
         assert s.scalar(select(func.count()).select_from(Link).where(Link.run_id == run_id)) == 12
     engine.dispose()
+
+
+
+
+def _column(name: str, walked: int, count: int) -> ColumnRecord:
+    return ColumnRecord(site_id="site-a1", url=f"{HOME}{name}/", name=name, category="news", kind="list",
+                        source="nav", pages_walked=walked, item_count=count)
+
+
+def _column_rows(db_url: str, deliveries: list[ColumnRecord | None]) -> dict[str, tuple[int, int]]:
+    """The column rows after the pipeline got `deliveries` in that order (None: a flush)."""
+    engine = make_engine(db_url)
+    with session_factory(engine)() as s:
+        runs.sync_registry(s, make_registry())
+        run_id = runs.start_run(s, dt.date(2026, 11, 30), "full", "", ["site-a1"]).id
+    crawler = get_crawler(settings_dict={"GOVINSPECT_DB_URL": db_url, "GOVINSPECT_RUN_ID": run_id})
+    crawler.stats.open_spider()
+    pipeline = DatabasePipeline.from_crawler(crawler)
+    pipeline.open()
+    for item in deliveries:
+        pipeline.flush() if item is None else pipeline.process_item(item)
+    pipeline.close_spider()
+    with session_factory(engine)() as s:
+        rows = {c.name: (c.pages_walked, c.item_count)
+                for c in s.scalars(select(Column).where(Column.run_id == run_id))}
+    engine.dispose()
+    return rows
+
+
+def test_a_snapshot_that_arrives_after_a_newer_one_does_not_replace_it(db_url: str) -> None:
+    # Scrapy iterates several callbacks' outputs at once: the column state made while one proxy
+    # page was read can reach the pipeline after the one made when the last page was
+    older_a, newer_a = _column("a", 2, 25), _column("a", 3, 27)
+    older_b, newer_b = _column("b", 2, 25), _column("b", 3, 27)
+    # and a snapshot made later still replaces an earlier one
+    first_c, second_c = _column("c", 1, 10), _column("c", 3, 27)
+    first_d, second_d = _column("d", 1, 10), _column("d", 3, 27)
+    rows = _column_rows(db_url, [newer_a, older_a, first_c, second_c, newer_b, first_d, None,
+                                 older_b, second_d])
+    assert rows == {"a": (3, 27), "b": (3, 27), "c": (3, 27), "d": (3, 27)}
