@@ -33,6 +33,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.provider import PlaywrightBrowserProvider
 
 from core.registry import CrawlConfig
+from crawler.http10 import keep_closed_connections_out
 from crawler.middlewares.target_policy import TargetSkipped
 from crawler.policy_proxy import REFUSED_HEADER, PolicyProxy
 from crawler.safety import policy_from_settings
@@ -75,6 +76,7 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
+        keep_closed_connections_out(self)
         settings = crawler.settings
         self._start_lock = asyncio.Lock()
         self._started = False

@@ -46,6 +46,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 # each site's concurrency holds (Scrapy 2.19's own downloader overshoots it, see there)
 DOWNLOADER = "crawler.downloader.PoliteDownloader"
+# connections an HTTP/1.0 server closes stay out of the pool (see there)
+DOWNLOAD_HANDLERS = {"http": "crawler.http10.HttpDownloadHandler", "https": "crawler.http10.HttpDownloadHandler"}
 
 DOWNLOADER_MIDDLEWARES = {
     # replaced by our subclass that honours Retry-After
