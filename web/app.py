@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from db.session import make_engine, resolve_url, session_factory
+from web import tasks
 from web.deps import LoginRequired, make_templates
 from web.security import HEADERS, LoginLimiter, csrf_protect
 
@@ -56,6 +57,8 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        with app.state.sessions() as session:
+            tasks.stop_all(app.state, session)
         engine.dispose()
 
     app = FastAPI(title="govinspect", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan,

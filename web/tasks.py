@@ -4,9 +4,12 @@ UI shows their progress from the database."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +53,36 @@ def reap(state: Any, session: Session, task: RecheckTask) -> None:
         task.status, task.finished_at = "failed", utcnow()
         task.result = f"复查进程意外退出（退出码 {proc.returncode}）"
         session.commit()
+
+
+STOPPED = "复查因服务停止而中断，请重新发起"
+
+
+def stop_all(state: Any, session: Session, *, grace_s: float = 5.0) -> int:
+    """When the UI stops, its rechecks stop with it, and their tasks say so: a child left running
+    would write into a database the next server may have moved, and a task left 'running' with no
+    child would block every later recheck of its site. Returns how many were stopped."""
+    procs = {tid: p for tid, p in state.workers.items() if p.poll() is None}
+    for proc in procs.values():
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)  # the child leads its own session
+    deadline = time.monotonic() + grace_s
+    for proc in procs.values():
+        try:
+            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    for task_id in procs:
+        task = session.get(RecheckTask, task_id)
+        if task is not None:
+            session.refresh(task)
+            if task.status in ACTIVE:
+                task.status, task.finished_at, task.result = "failed", utcnow(), STOPPED
+    session.commit()
+    state.workers.clear()
+    return len(procs)
 
 
 @dataclass
