@@ -26,6 +26,8 @@ DEFAULT_BINDINGS: dict[str, tuple[str, int]] = {
     "zyx-www": ("127.0.2.5", 8080),
     "akzrzyj": ("127.0.2.6", 8080),
     "plx-www": ("127.0.2.7", 8080),
+    "aknyj": ("127.0.2.8", 8080),
+    "sqx-www": ("127.0.2.9", 8080),
     DEAD_SITE_ID: ("127.0.2.250", 8080),
 }
 

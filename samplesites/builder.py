@@ -165,6 +165,11 @@ class Page:
         for p in paths:
             self.site.truth.add_link(self.url, p, "pager", "js", region="body")
 
+    def walks(self, paths: list[str]) -> None:
+        """Pages a reader reaches from here through controls that are no links (javascript: calls,
+        a <select> of pages): walked by the crawler, recorded as no link."""
+        self.site.walks.extend((self.url, self.site.url(p)) for p in paths)
+
 
 # --- the site ------------------------------------------------------------------------------------
 
@@ -183,6 +188,7 @@ class SiteBuild:
         self.files: dict[str, bytes] = {}  # served path (or path?query) -> body
         self.routes: dict[str, dict[str, Any]] = {}
         self.columns: list[Column] = []
+        self.walks: list[tuple[str, str]] = []  # (page, page it leads to) through no link (Page.walks)
         self._next_id = 0
 
     # -- urls and ids --
@@ -321,6 +327,8 @@ class SiteBuild:
         out: dict[str, list[tuple[str, str]]] = {}
         for rec in self.truth.links.values():
             out.setdefault(rec.source, []).append((rec.target, rec.tag))
+        for source, target in self.walks:
+            out.setdefault(source, []).append((target, "pager"))
         depth = {self.home: 0}
         queue = [self.home]
         while queue:

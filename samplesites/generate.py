@@ -17,10 +17,10 @@ from core.urls import canonical
 from samplesites.builder import SiteBuild
 from samplesites.context import GenContext
 from samplesites.external import EXTERNAL_ID, registration_findings, write_expired_domain
-from samplesites.sites import akjyj, akwjw, akzf, akzrzyj, hbq, plx, zyx
+from samplesites.sites import akjyj, aknyj, akwjw, akzf, akzrzyj, hbq, plx, sqx, zyx
 from samplesites.truth import SiteTruth, TruthBook
 
-SITE_MODULES = (akzf, hbq, akjyj, akwjw, zyx, akzrzyj, plx)
+SITE_MODULES = (akzf, hbq, akjyj, akwjw, zyx, akzrzyj, plx, aknyj, sqx)
 DEAD_SITE_ID = "akxx-dead"
 DEAD_UNIT = ("akxx", "安康市信息中心", "department")
 DEAD_NAME = "安康市信息中心"

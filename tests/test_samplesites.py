@@ -109,7 +109,7 @@ def test_truth_file_and_registry(served) -> None:
     kinds = {unit.id: unit.kind for unit in reg.units}
     assert kinds["akzf"] == "county" and kinds["akxx"] == "department"
     total_pages = sum(len(s["pages"]) for s in truth["sites"].values())
-    assert 400 <= total_pages <= 1000
+    assert 400 <= total_pages <= 1400
 
 
 def test_urls_are_canonical(served) -> None:
@@ -362,8 +362,9 @@ def test_planted_defects_hold_for_any_as_of(tmp_path: Path, as_of: dt.date) -> N
         checks[f["check"]].add(f["site"])
     assert checks == {
         "site_unreachable": {"akxx-dead"}, "homepage_stale": {"akwjw"},
-        "column_stale": {"akzf-www", "hbq-www", "akzrzyj"},
-        "column_empty": {"akzf-www", "akjyj", "zyx-www", "plx-www"}, "link_broken": {"akzf-www", "hbq-www", "akjyj"},
+        "column_stale": {"akzf-www", "hbq-www", "akzrzyj", "aknyj", "sqx-www"},
+        "column_empty": {"akzf-www", "akjyj", "zyx-www", "plx-www", "aknyj"},
+        "link_broken": {"akzf-www", "hbq-www", "akjyj", "aknyj", "sqx-www"},
         "disclosure_missing": {"akjyj"}, "footer_missing": {"akwjw"}, "privacy_leak": {"akzf-www", "hbq-www"},
         "serious_error": {"akjyj"},
         # 互动回应 and 办事指南 (samplesites/interaction.py)
@@ -371,7 +372,7 @@ def test_planted_defects_hold_for_any_as_of(tmp_path: Path, as_of: dt.date) -> N
         "interaction_stale": {"akwjw"}, "service_guide_incomplete": {"hbq-www"},
         # 政策解读 and IPv6 (samplesites/external.py): akzf's 解读 not linked back, the other sites with policy
         # documents and no 解读 column; every site sits at an IPv4 address (the expired domain is not served here)
-        "interpretation_unlinked": {"akzf-www", "hbq-www", "akjyj", "akwjw", "zyx-www", "akzrzyj"},
+        "interpretation_unlinked": {"akzf-www", "hbq-www", "akjyj", "akwjw", "zyx-www", "akzrzyj", "aknyj"},
         "ipv6_missing": set(SITES),
     }
     # the near misses stay near: a 13-day news column and a pinned old item on a fresh column
