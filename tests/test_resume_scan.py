@@ -79,6 +79,7 @@ def _row_counts(db: str) -> dict[str, int]:
     return out
 
 
+@pytest.mark.timeout(600)  # a whole scan of every sample site, then a killed one and its resume
 def test_a_killed_scan_resumes_to_what_an_uninterrupted_scan_finds(env: SampleEnv, tmp_path: Path) -> None:
     whole_db = str(tmp_path / "whole.db")
     proc = run_cli(*scan_args(env, whole_db, "--workers", "2"))
