@@ -43,6 +43,7 @@ def env(tmp_path_factory: pytest.TempPathFactory):
     env.stop()
 
 
+@pytest.mark.timeout(600)  # two scans of every sample site, one after the other
 def test_two_workers_find_what_one_process_finds(env: SampleEnv, tmp_path: Path) -> None:
     got = {}
     for workers in ("1", "2"):
