@@ -24,6 +24,8 @@ _FULL_CN = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)
 # split day + year.month: <b>14</b> 2026.07   and   year.month + day: 2019.12 31
 _SPLIT_DAY_FIRST = re.compile(r"(?<![\d.\-/:])(\d{1,2})\s+(\d{4})[.\-/](\d{1,2})(?![\d.\-/:])")
 _SPLIT_YM_FIRST = re.compile(r"(?<![\d.\-/:])(\d{4})[.\-/](\d{1,2})\s+(\d{1,2})(?![\d.\-/:年月日号期届条次个])")
+# a text that is a numeric date and nothing else: 2026-11-02, 2026/11/2 (a list's date cell)
+_DATE_ONLY = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
 # short forms: 11-02, [11-02], 11/02, 11.02, 11月02日 -- not a range like 1-3月, not part of a longer number
 _SHORT_NUM = re.compile(r"(?<![\d.\-/:])(\d{1,2})([-/.])(\d{1,2})(?![\d\-/.:%]|\s*[年月日号期届条款项次个])")
 _SHORT_CN = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
@@ -96,6 +98,11 @@ def parse_date_ex(text: str | None, *, default_year: int | None = None, as_of: d
     """Like parse_date, plus which form matched: "full", "split" or "short" (None: no date)."""
     if not text:
         return None, "", None
+    m = _DATE_ONLY.fullmatch(text)
+    if m is not None:  # the common list cell, 2026-11-02: what _full would find, found at once
+        d = _mk(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+        if d is not None:
+            return d, text, "full"
     text = text.replace("\xa0", " ").replace("\u3000", " ")
     d, matched, _ = _full(text)
     if d is not None:
@@ -134,7 +141,17 @@ _URL_YM_DIR = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])/")
 _URL_ART_YEAR = re.compile(r"/art/(\d{4})/")
 
 
+# an http(s) URL that urlsplit would take apart as written: ASCII host, no whitespace or
+# control characters anywhere (the URLs the crawl resolved); group 1 is its path
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.\-:@_~!$&'()*+,;=%]*([^?#\x00-\x20\x7f]*)(?:[?#][^\x00-\x20\x7f]*)?")
+
+
 def _url_path(url: str) -> str:
+    m = _PLAIN_URL.fullmatch(url)
+    if m is not None:
+        path = m.group(1)
+        if not path or path[0] == "/":
+            return unquote(path) if "%" in path else path
     try:
         return unquote(urlsplit(url).path)
     except ValueError:
@@ -160,9 +177,13 @@ def date_from_url_match(url: str) -> tuple[dt.date | None, str]:
 
 def year_from_url(url: str) -> int | None:
     """The year an article URL implies: its exact date, a /202611/ directory or /art/2026/."""
-    d = date_from_url(url)
-    if d is not None:
-        return d.year
+    return year_in_url(url, date_from_url(url))
+
+
+def year_in_url(url: str, exact: dt.date | None) -> int | None:
+    """year_from_url when the URL's exact date (date_from_url) is already known."""
+    if exact is not None:
+        return exact.year
     path = _url_path(url)
     for rx in (_URL_YM_DIR, _URL_ART_YEAR):
         m = rx.search(path)
@@ -178,12 +199,19 @@ PAGE_DATE_METAS = ("others", "pubdate", "htmlgeneratetime", "firstpublishedtime"
 GENERATED_METAS = ("others", "htmlgeneratetime")
 
 
-def _meta_dates(sel: Selector, names: tuple[str, ...]) -> dt.date | None:
+def _metas(sel: Selector, names: tuple[str, ...]) -> dict[str, str]:
+    """The first content of each of the named metas."""
     metas: dict[str, str] = {}
     for m in sel.xpath("//meta[@name][@content]"):
         name = (m.attrib.get("name") or "").strip().lower()
         if name in names and name not in metas:
             metas[name] = m.attrib.get("content") or ""
+    return metas
+
+
+def _meta_dates(sel: Selector, names: tuple[str, ...], metas: dict[str, str] | None = None) -> dt.date | None:
+    if metas is None:
+        metas = _metas(sel, names)
     for name in names:
         value = metas.get(name)
         if value:
@@ -203,6 +231,12 @@ def generated_date(sel: Selector) -> dt.date | None:
     """When the page was generated (others 页面生成时间, HtmlGenerateTime): nothing listed on it
     can be later. PubDate is left out: on a list page it need not be the newest date."""
     return _meta_dates(sel, GENERATED_METAS)
+
+
+def page_dates(sel: Selector) -> tuple[dt.date | None, dt.date | None]:
+    """(page_date, generated_date), the page's metas read once."""
+    metas = _metas(sel, PAGE_DATE_METAS + GENERATED_METAS)
+    return _meta_dates(sel, PAGE_DATE_METAS, metas), _meta_dates(sel, GENERATED_METAS, metas)
 
 
 def page_year(sel: Selector) -> int | None:

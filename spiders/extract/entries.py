@@ -4,13 +4,14 @@ rules that turn one list item (an li / tr / dd / div / p, or a Hanweb record) in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 from parsel import Selector
 
-from spiders.extract.dates import date_from_url_match, generated_date, page_date, parse_date_ex, year_from_url
+from spiders.extract.dates import date_from_url_match, page_dates, parse_date_ex, year_in_url
 from spiders.extract.links import Resolver
 from spiders.extract.regions import BODY, RegionMap, regions_for, tokens
 from spiders.extract.text import collapse, iter_text_blocks, join_blocks
@@ -39,6 +40,17 @@ class ListResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+class DateMemo:
+    """One page's readings of its texts as dates."""
+
+    __slots__ = ("element", "parsed", "shown")
+
+    def __init__(self) -> None:
+        self.parsed: dict[str, tuple[dt.date | None, str, str | None]] = {}  # text -> parse_date_ex(text)
+        self.shown: dict[tuple[Any, ...], tuple[dt.date | None, str, str | None]] = {}  # text_date's parses
+        self.element: dict[str, str] = {}  # an element's own text -> it collapsed when a date alone, else ""
+
+
 @dataclass
 class PageContext:
     url: str
@@ -49,14 +61,16 @@ class PageContext:
     text: str = ""  # the raw response text, for extractors of non-HTML bodies (JSON lists)
     # when the page was generated (meta others / HtmlGenerateTime): no item on it can be later
     generated: dt.date | None = None
+    # date readings of this page's texts (a long list shows each date on several rows)
+    dates_read: DateMemo = field(default_factory=DateMemo, repr=False, compare=False)
 
     @classmethod
     def build(cls, url: str, sel: Selector, as_of: dt.date, placeholders: list[str] | None = None,
               text: str = "") -> PageContext:
         """A context with page_year and the generation date read from the page's meta."""
-        pd = page_date(sel)
+        pd, generated = page_dates(sel)
         return cls(url=url, sel=sel, as_of=as_of, placeholders=list(placeholders or []),
-                   page_year=pd.year if pd else None, text=text, generated=generated_date(sel))
+                   page_year=pd.year if pd else None, text=text, generated=generated)
 
 
 def _subtree_text(el: Any, exclude: Any | None = None, sep: str = "") -> str:
@@ -94,26 +108,87 @@ def is_pinned(item: Any, text: str) -> bool:
     """置顶 in the item's text, or an element of it with class token top / zd."""
     if PIN_TEXT in text:
         return True
-    for el in item.iter():
-        if isinstance(el.tag, str):
-            cls = el.get("class")
-            if cls and not PIN_CLASS_TOKENS.isdisjoint(tokens(cls)):
-                return True
-    return False
+    return any(_pinning(el.get("class")) for el in item.iter() if isinstance(el.tag, str))
+
+
+def _pinning(cls: str | None) -> bool:
+    """A class attribute with token top or zd (memoised: a site repeats its classes)."""
+    if not cls:
+        return False
+    pinning = _PIN_CLASSES.get(cls)
+    if pinning is None:
+        pinning = not PIN_CLASS_TOKENS.isdisjoint(tokens(cls))
+        if len(_PIN_CLASSES) > 4096:
+            _PIN_CLASSES.clear()
+        _PIN_CLASSES[cls] = pinning
+    return pinning
+
+
+_PIN_CLASSES: dict[str, bool] = {}
+
+
+def list_pins(container: Any) -> tuple[bool, bool]:
+    """Whether an item inside `container` could be pinned by its text (置顶 in the list's raw
+    text) or by a class (one with token top / zd in the list): read once per list, so that the
+    rows of a list without either are not read one by one for them."""
+    text = PIN_TEXT in etree.tostring(container, method="text", encoding=str, with_tail=False)
+    return text, any(_pinning(cls) for cls in set(_CLASSES(container)))
+
+
+_CLASSES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
+
+
+def _text_pinned(item: Any) -> bool:
+    """置顶 in the item's text. Its raw text nodes (scripts' included) hold every piece of its
+    visible text, so a raw text without 置顶 settles it unread."""
+    raw = etree.tostring(item, method="text", encoding=str, with_tail=False)
+    return PIN_TEXT in raw and PIN_TEXT in _subtree_text(item, sep=" ")
 
 
 def entry_date(item: Any, a: Any, url: str, ctx: PageContext) -> tuple[dt.date | None, str, str | None]:
     """(published, date_text, date_source) of one item per the contract's date rules."""
-    default_year, latest, rollback = _date_context(url, ctx)
-    own = _date_element_text(item, a)
-    for text in (own, _subtree_text(item, exclude=a, sep=" "), _subtree_text(a, sep=" ")):
-        found = text_date(text, url, default_year, latest, rollback) if text else None
+    return _entry_date(item, a, url, ctx, _row(item, a, ctx.dates_read)[0])
+
+
+def _entry_date(item: Any, a: Any, url: str, ctx: PageContext, own: str) -> tuple[dt.date | None, str, str | None]:
+    """entry_date with the item's date element's text (`own`, _row) already read."""
+    memo = ctx.dates_read
+    from_url: tuple[dt.date | None, str] | None = None
+    for text in _date_texts(item, a, own):
+        if not text:
+            continue
+        d, matched, _ = _read_date(text, memo)
+        if d is not None:  # a date with its year reads the same whatever the URL or the page says
+            return d, matched, "list"
+        if from_url is None:
+            from_url = date_from_url_match(url)
+        default_year, latest, rollback = _date_context_of(url, from_url[0], ctx)
+        found = _text_date(text, from_url[0], default_year, latest, rollback, memo)
         if found is not None:
             return found
-    exact, fragment = date_from_url_match(url)
+    exact, fragment = from_url if from_url is not None else date_from_url_match(url)
     if exact is not None:
         return exact, fragment, "url"
     return None, "", None
+
+
+def _date_texts(item: Any, a: Any, own: str) -> Iterator[str]:
+    """Where an item's date is looked for, in this order: its date element's text, its text
+    outside the title link, the link's text (each read only when the one before has none)."""
+    yield own
+    yield _subtree_text(item, exclude=a, sep=" ")
+    yield _subtree_text(a, sep=" ")
+
+
+def _read_date(text: str, memo: DateMemo | None) -> tuple[dt.date | None, str, str | None]:
+    """parse_date_ex(text) without a year to give a month-day: a date only when the text
+    carries its year, so the reading holds for every row of the page that shows the text."""
+    if memo is None:
+        return parse_date_ex(text)
+    found = memo.parsed.get(text)
+    if found is None:
+        found = memo.parsed[text] = parse_date_ex(text)
+    return found
 
 
 DATE_ELEMENT_MAX = 24  # "[2026-11-02 16:16:00]" and the like
@@ -122,16 +197,42 @@ DATE_ELEMENT_MAX = 24  # "[2026-11-02 16:16:00]" and the like
 def _date_element_text(item: Any, a: Any) -> str:
     """The text of the item's first element that holds nothing but a date (a <span>, <td> or
     <b> of its own), outside the title link: it wins over a date inside a summary."""
-    inside = set(a.iter())
+    return _row(item, a, None)[0]
+
+
+def _row(item: Any, a: Any, memo: DateMemo | None, pin_class: bool = True) -> tuple[str, bool]:
+    """One walk over an item: its date element's text (_date_element_text) and whether an
+    element of it has a pinning class (is_pinned; not looked for when `pin_class` is False)."""
+    inside = set(a.iter()) if len(a) else (a,)
+    seen = memo.element if memo is not None else {}
+    own = ""
+    pinned = False
     for el in item.iter():
-        if el is item or el in inside or not isinstance(el.tag, str) or len(el):
+        if not isinstance(el.tag, str):
             continue
-        text = collapse(el.text)
-        if text and len(text) <= DATE_ELEMENT_MAX and any(ch.isdigit() for ch in text):
-            d, matched, _ = parse_date_ex(text)
-            if d is not None and len(matched) >= len(text.strip(" []【】()（）")) - 2:
-                return text
-    return ""
+        if pin_class and not pinned:
+            cls = el.get("class")
+            if cls:
+                known = _PIN_CLASSES.get(cls)
+                pinned = _pinning(cls) if known is None else known
+        if own or el is item or el in inside or len(el):
+            continue
+        raw = el.text
+        if raw:
+            shown = seen.get(raw)
+            if shown is None:
+                text = collapse(raw)
+                shown = seen[raw] = text if len(text) <= DATE_ELEMENT_MAX and _only_date(text, memo) else ""
+            own = shown
+    return own, pinned
+
+
+def _only_date(text: str, memo: DateMemo | None) -> bool:
+    """The text is a date and little else."""
+    if not any(map(str.isdigit, text)):
+        return False
+    d, matched, _ = _read_date(text, memo)
+    return d is not None and len(matched) >= len(text.strip(" []【】()（）")) - 2
 
 
 def text_date(text: str, url: str, default_year: int | None, latest: dt.date,
@@ -139,11 +240,23 @@ def text_date(text: str, url: str, default_year: int | None, latest: dt.date,
     """A date the list shows in `text`: a full date as shown (it wins over the URL's t2017…
     date); a month-day (11-02, 11.02, 11月2日) takes its year from the URL's exact date when the
     month and day agree, else from the URL's or the page's year, never later than `latest`."""
-    d, matched, form = parse_date_ex(text, default_year=default_year, as_of=latest, rollback=rollback)
+    return _text_date(text, date_from_url_match(url)[0], default_year, latest, rollback)
+
+
+def _text_date(text: str, exact: dt.date | None, default_year: int | None, latest: dt.date, rollback: bool,
+               memo: DateMemo | None = None) -> tuple[dt.date, str, str] | None:
+    """text_date with the URL's exact date already read (`exact`); `memo` keeps the page's
+    readings of the same text."""
+    key = (text, default_year, latest, rollback)
+    if memo is not None and key in memo.shown:
+        d, matched, form = memo.shown[key]
+    else:
+        d, matched, form = parse_date_ex(text, default_year=default_year, as_of=latest, rollback=rollback)
+        if memo is not None:
+            memo.shown[key] = d, matched, form
     if d is None:
         return None
     if form == "short":
-        exact, _ = date_from_url_match(url)
         if exact is not None and (exact.month, exact.day) == (d.month, d.day):
             d = exact
         elif d > latest and default_year is not None:
@@ -156,7 +269,11 @@ def _date_context(url: str, ctx: PageContext) -> tuple[int | None, dt.date, bool
     document's own; a page or as-of year is rolled back when the month-day would lie after the
     page's generation (or after as_of): 12-30 on a page generated on 2026-01-05 is from 2025. A
     day of slack: a list read early on the as-of day may already show tomorrow's local date."""
-    url_year = year_from_url(url)
+    return _date_context_of(url, date_from_url_match(url)[0], ctx)
+
+
+def _date_context_of(url: str, exact: dt.date | None, ctx: PageContext) -> tuple[int | None, dt.date, bool]:
+    url_year = year_in_url(url, exact)
     default_year = url_year if url_year is not None else ctx.page_year
     latest = ctx.as_of + dt.timedelta(days=1)
     if ctx.generated is not None and ctx.generated.year == default_year and ctx.generated < latest:
@@ -175,25 +292,27 @@ def build_entry_with_text(a: Any, url: str, ctx: PageContext, text: str) -> List
                      pinned=is_pinned(a, text))
 
 
-def build_entry(item: Any, a: Any, url: str, ctx: PageContext) -> ListEntry:
-    published, date_text, source = entry_date(item, a, url, ctx)
-    full_text = _subtree_text(item, sep=" ")
-    title = link_title(a)
-    date_in_text_title = source == "list" and date_text and not collapse(a.get("title"))
-    if date_in_text_title and title != date_text:
+def build_entry(item: Any, a: Any, url: str, ctx: PageContext, pins: tuple[bool, bool] = (True, True),
+                title_attr: str | None = None) -> ListEntry:
+    """The entry of one list item. `pins`: what list_pins said of its list; `title_attr`: the
+    link's title attribute collapsed, when already read."""
+    memo = ctx.dates_read
+    own, pinned = _row(item, a, memo, pins[1])
+    if own:  # what _entry_date would read first, already read by _row
+        published, date_text, _ = memo.parsed[own]
+        source: str | None = "list"
+    else:
+        published, date_text, source = _entry_date(item, a, url, ctx, own)
+    if title_attr is None:
+        title_attr = collapse(a.get("title"))
+    title = title_attr or link_title(a)
+    if source == "list" and date_text and not title_attr and title != date_text:
         # <a><span>标题</span><i>2026-08-14</i></a>: the date is not part of the title
         if title.endswith(date_text):
             title = title[: -len(date_text)].rstrip(" []【】()（）")
         elif title.startswith(date_text):
             title = title[len(date_text):].lstrip(" []【】()（）")
-    return ListEntry(
-        title=title,
-        url=url,
-        published=published,
-        date_text=date_text[:100],
-        date_source=source,
-        pinned=is_pinned(item, full_text),
-    )
+    return ListEntry(title, url, published, date_text[:100], source, pinned or pins[0] and _text_pinned(item))
 
 
 def first_article_link(item: Any, resolver: Resolver) -> tuple[Any, str] | None:

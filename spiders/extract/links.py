@@ -41,49 +41,69 @@ class RawLink:
     written: str | None = None  # the URL to request when it differs from `url` (query as written)
 
 
+_UNSEEN: Any = object()
+
+
 class Resolver:
     """href -> absolute canonical http(s) URL (or None to skip), memoised per page.
 
-    Plain relative paths ("/a/b.html", "b.html") are joined by string concatenation, which is
-    what urljoin would do for them; everything else goes through resolve()."""
+    Paths of plain characters ("/a/b.html", "b.html", "../../gkml/t1.shtml") are their folder's
+    URL, resolved once per page, plus the file name, which is what urljoin would make of them;
+    everything else goes through resolve()."""
 
-    __slots__ = ("_cache", "_dir", "_origin", "base", "encoding")
+    __slots__ = ("_cache", "_dirs", "_http", "base", "encoding")
 
     def __init__(self, base: str, encoding: str | None = None) -> None:
         self.base = base
         self.encoding = encoding
         self._cache: dict[str, str | None] = {}
-        self._dir: str | None = None
-        self._origin: str | None = None
+        self._dirs: dict[str, str] = {}
         try:
-            if urlsplit(base).scheme.lower() in ("http", "https"):
-                self._dir = urljoin(base, "x")[:-1]
-                self._origin = urljoin(base, "/x")[:-2]
+            self._http = urlsplit(base).scheme.lower() in ("http", "https")
         except ValueError:
-            pass
+            self._http = False
 
     def __call__(self, value: str | None) -> str | None:
         if value is None:
             return None
-        try:
-            return self._cache[value]
-        except KeyError:
-            pass
+        result = self._cache.get(value, _UNSEEN)
+        if result is not _UNSEEN:
+            return result
         result = None
-        if self._dir is not None and _PLAIN_PATH.match(value) and "//" not in value and not _DOT_SEGMENT.search(value):
-            joined = (self._origin + value) if value.startswith("/") else (self._dir + value)
-            if _is_canonical(joined):
-                result = joined
+        if self._http and "//" not in value and _PATH_CHARS.match(value):
+            # a path of plain characters ("/a/b.html", "b.html", "../../gkml/202611/t1.shtml"):
+            # its folder is resolved once per page (a list repeats it on every row) and the file
+            # name appended, as urljoin's segment walk would; unless the result would not be
+            # canonical as it stands, or the last segment is a dot segment
+            cut = value.rfind("/") + 1
+            name = value[cut:]
+            if name != "." and name != "..":
+                prefix = self._dirs.get(value[:cut])
+                if prefix is None:
+                    prefix = self._folder(value[:cut])
+                if prefix:
+                    result = prefix + name
         if result is None:
             result = resolve(self.base, value, self.encoding)
         if len(self._cache) < 200_000:
             self._cache[value] = result
         return result
 
+    def _folder(self, folder: str) -> str:
+        """The absolute URL of a folder path, "" when not canonical as it stands (memoised)."""
+        try:
+            joined = urljoin(self.base, folder + "x")[:-1]
+        except ValueError:
+            joined = ""
+        # the file name's characters keep a canonical URL canonical
+        prefix = joined if joined and _is_canonical(joined + "x") else ""
+        if len(self._dirs) < 10_000:
+            self._dirs[folder] = prefix
+        return prefix
 
-# "/a/b.html" or "b/c.html": no scheme, host, query, fragment, escapes or dot segments
-_PLAIN_PATH = re.compile(r"^(?:/(?!/)|[A-Za-z0-9_\-])[A-Za-z0-9/._\-]*$")
-_DOT_SEGMENT = re.compile(r"(?:^|/)\.{1,2}(?:/|$)")
+
+# a path without scheme, host, query, fragment or escapes ("/a/b.html", "../../gkml/t1.shtml")
+_PATH_CHARS = re.compile(r"^[A-Za-z0-9/._\-]+$")
 
 
 def _is_canonical(url: str) -> bool:

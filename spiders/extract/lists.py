@@ -22,6 +22,7 @@ from spiders.extract.entries import (
     build_entry_with_text,
     css_path,
     find_placeholder,
+    list_pins,
 )
 from spiders.extract.hanweb import HanwebDatastoreExtractor, parse_dataproxy
 from spiders.extract.jsonlist import parse_json_list
@@ -83,14 +84,15 @@ class HtmlListExtractor:
             if empty is not None:  # a list shown empty: the column is blank
                 return ListResult(entries=[], container=css_path(empty), meta={"empty_list": True})
             return ListResult(entries=[], placeholder=placeholder, container="")
-        entries = [record_entry(r, ctx) for r in best.records]
+        pins = list_pins(best.container)
+        entries = [record_entry(r, ctx, pins) for r in best.records]
         return ListResult(entries=entries, placeholder=placeholder, container=css_path(best.container))
 
 
-def record_entry(rec: Record, ctx: PageContext) -> ListEntry:
+def record_entry(rec: Record, ctx: PageContext, pins: tuple[bool, bool] = (True, True)) -> ListEntry:
     """A record as a list entry; a flat record (a bare link among its parent's links) takes its
-    date from the text that follows it."""
-    entry = build_entry(rec.item, rec.a, rec.url, ctx)
+    date from the text that follows it. `pins`: as build_entry."""
+    entry = build_entry(rec.item, rec.a, rec.url, ctx, pins, rec.title_attr)
     if rec.item is rec.a and entry.date_source != "list":
         entry = build_entry_with_text(rec.a, rec.url, ctx, after_text(rec.a)) or entry
     return entry

@@ -39,15 +39,18 @@ MIN_UNDATED_TITLE = 10
 # a body list wins over a side-column list scoring up to this many times more
 BODY_PREFERENCE = 0.2
 MORE_WORDS = frozenset({"更多", "更多>>", "more", "更多+", "详细", "详情", "查看", "查看更多", "more+", "更多»"})
+_MORE_PAD = "> »+"
+_MORE_LEN = max(map(len, MORE_WORDS))
 _DIGITS_RUN = re.compile(r"\d+")
 _NUMERIC = re.compile(r"^[\s\d\[\]【】()（）.<>«»‹›…]*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     item: Any  # the record element (an li, tr, dd, div ...)
     a: Any  # its title link
     url: str  # absolute, canonical
+    title_attr: str | None = None  # the link's title attribute collapsed, when read
 
 
 @dataclass
@@ -69,8 +72,12 @@ class Region:
         return self
 
 
-def _title_text(a: Any) -> str:
-    text = collapse(a.get("title")) or collapse("".join(a.itertext()))
+def _title_text(a: Any, title_attr: str | None = None) -> str:
+    """The title a link shows: its title attribute (`title_attr` when already collapsed), else
+    its text, else an image's alt."""
+    if title_attr is None:
+        title_attr = collapse(a.get("title"))
+    text = title_attr or collapse("".join(a.itertext()))
     if not text:
         for img in a.iter("img"):
             text = collapse(img.get("alt"))
@@ -103,52 +110,158 @@ def record_text(el: Any, cap: int = 400) -> str:
     return collapse(" ".join(parts))[:cap]
 
 
-_NO_LINK = ("javascript:", "mailto:", "tel:", "#", "about:", "data:")
+_NO_LINK = ("javascript:", "mailto:", "tel:", "#", "about:", "data:")  # 11 characters at most
 
 
 # onclick="getDetail(this.id)" / onclick="showInfo('8a8f…')": a record opened by its id
 _ONCLICK_ID = re.compile(r"""^\s*(?:return\s+)?[A-Za-z_$][\w$.]*\s*\(\s*(this\.id|["']([\w\-]{4,64})["'])\s*\)""")
 
 
-def _may_link(a: Any) -> bool:
-    href = a.get("href")
-    if href is None:
-        return False
-    if href.strip().lower().startswith(_NO_LINK):
-        return bool(a.get("onclick"))
-    return True
-
-
 class _Index:
-    """Per page: the links that can be entries (resolved on demand, memoised)."""
+    """Per page: the links that can be entries (`anchors`, in document order), the elements
+    holding them, and each link's URL and title, read once."""
 
     def __init__(self, root: Any, resolver: Resolver, regions: RegionMap, here: str | None) -> None:
+        self.root = root
         self.regions = regions
         self.resolver = resolver
         self.here = here
-        self.anchors = [a for a in root.iter("a") if _may_link(a) and regions.of(a) != FOOTER]
-        self.anchor_set = set(self.anchors)
-        self._urls: dict[Any, str | None] = {}
+        self.anchors: list[Any] = []
+        self._hrefs: list[str] = []
+        self.linked: dict[Any, list[Any]] = {}
+        self.parents: list[Any] = []
+        self._first: dict[Any, int] = {}
+        self._pos: dict[Any, int] = {}
+        self._tree()
+        # per link (by position in `anchors`), once read: its URL, title, title attribute
+        # (collapsed) and title weight (_link_weight; -1 without a URL, None while unread)
+        n = len(self.anchors)
+        self.urls: list[str | None] = [None] * n
+        self.titles: list[str] = [""] * n
+        self.title_attrs: list[str] = [""] * n
+        self._weights: list[int | None] = [None] * n
+
+    def _tree(self) -> None:
+        """The candidate links (`anchors`: not in the footer, not script-only without a
+        handler), the elements holding one (`linked`: each with its children that hold one, in
+        document order; `parents`: those with such children, in document order), the position
+        of each one's first link in `anchors` (a link's own position) and its place among its
+        parent's linked children. Walking up from each link (links come in document order)
+        finds every such element once; the part of a walk not found before, reversed, comes
+        next in document order."""
+        linked, first, pos, root, anchors = self.linked, self._first, self._pos, self.root, self.anchors
+        region_of = self.regions.of
+        parents: list[Any] = []
+        hrefs = self._hrefs
+        for a in root.iter("a"):
+            href = a.get("href")
+            if href is None or href.strip()[:11].lower().startswith(_NO_LINK) and not a.get("onclick") \
+                    or region_of(a) == FOOTER:
+                continue  # no href; a script-only one without a handler; or in the footer
+            i = len(anchors)
+            anchors.append(a)
+            hrefs.append(href)
+            chain: list[Any] = []
+            node, child = a, None
+            while node is not None:
+                kids = linked.get(node)
+                if kids is not None:
+                    if child is not None:
+                        pos[child] = len(kids)
+                        kids.append(child)
+                    break
+                if child is None:
+                    linked[node] = []
+                else:
+                    linked[node] = [child]
+                    pos[child] = 0
+                first[node] = i
+                chain.append(node)
+                if node is root:
+                    break
+                node, child = node.getparent(), node
+            chain.reverse()
+            parents += chain
+        self.parents = [p for p in parents if linked[p]]
+
+    def _end(self, node: Any) -> int:
+        """Where `node`'s links end in `anchors` (they start at _first[node]): at the first link
+        of the next linked element after it."""
+        while node is not self.root:
+            parent = node.getparent()
+            if parent is None:
+                break
+            kids = self.linked[parent]
+            i = self._pos[node] + 1
+            if i < len(kids):
+                return self._first[kids[i]]
+            node = parent
+        return len(self.anchors)
+
+    def position(self, a: Any) -> int | None:
+        """The position of a candidate link in `anchors` (its `urls`, `titles`, `title_attrs`),
+        read if not yet; None for any other element."""
+        i = self._first.get(a)
+        if i is None or self.anchors[i] is not a:
+            return None
+        if self._weights[i] is None:
+            self._read(i)
+        return i
+
+    def _read(self, i: int) -> None:
+        a = self.anchors[i]
+        url = self.urls[i] = self._url(a, self._hrefs[i])
+        if url is None:
+            self._weights[i] = -1
+            return
+        attr = self.title_attrs[i] = collapse(a.get("title"))
+        title = self.titles[i] = attr or _title_text(a, attr)
+        self._weights[i] = _link_weight(title)
+
+    def title(self, a: Any) -> str:
+        """The title of a candidate link with a URL (_title_text)."""
+        i = self.position(a)
+        return "" if i is None else self.titles[i]
+
+    def links(self, item: Any) -> tuple[Any, str, int] | None:
+        """Over the candidate links of `item`'s subtree (an element of `linked`): the title link
+        (the first of the heaviest, _link_weight), its URL and the number of distinct URLs. The
+        links of an element are a run of `anchors`, each read once per page: a wrapper of the
+        whole list is judged without reading its rows link by link again."""
+        kids = self.linked[item]
+        if len(kids) == 1 and not self.linked[kids[0]] and item.tag != "a":  # the common row
+            url = self.url(kids[0])
+            return None if url is None else (kids[0], url, 1)
+        lo, hi = self._first[item], self._end(item)
+        weights = self._weights[lo:hi]
+        if None in weights:
+            for i in range(lo, hi):
+                if self._weights[i] is None:
+                    self._read(i)
+            weights = self._weights[lo:hi]
+        best = max(weights)
+        if best < 0:
+            return None
+        k = lo + weights.index(best)
+        urls = set(self.urls[lo:hi])
+        urls.discard(None)
+        return self.anchors[k], self.urls[k], len(urls)
 
     def url(self, a: Any) -> str | None:
-        """The entry URL of a link: None for mailto:, "#", the page itself, or a link outside
-        the candidates (a footer). A script-only link that opens a record by its id
-        (`onclick="getDetail(this.id)" id="…"`, a POST the page's script makes) is identified as
-        the page URL with that id as fragment: the record exists, it has no address of its own."""
-        if a not in self.anchor_set:
-            return None
-        try:
-            return self._urls[a]
-        except KeyError:
-            href = (a.get("href") or "").strip()
-            if href.lower().startswith("javascript:") or href in ("", "#"):
-                url = self._scripted(a)
-            else:
-                url = self.resolver(href)
-                if url == self.here:
-                    url = None
-            self._urls[a] = url
-            return url
+        """The entry URL of a candidate link (_url); None for any other element."""
+        i = self.position(a)
+        return None if i is None else self.urls[i]
+
+    def _url(self, a: Any, href: str) -> str | None:
+        """The entry URL of a link (`href` its href): None for mailto:, "#", the page itself. A
+        script-only link that opens a record by its id (`onclick="getDetail(this.id)" id="…"`, a
+        POST the page's script makes) is identified as the page URL with that id as fragment:
+        the record exists, it has no address of its own."""
+        href = href.strip()
+        if href[:11].lower().startswith("javascript:") or href in ("", "#"):
+            return self._scripted(a)
+        url = self.resolver(href)
+        return None if url == self.here else url
 
     def _scripted(self, a: Any) -> str | None:
         call = _ONCLICK_ID.match(a.get("onclick") or "")
@@ -212,6 +325,8 @@ def _record_link(item: Any, index: _Index, title_col: int | None = None) -> tupl
     """The title link of a record: the one in the table's title column when its header names
     one, else the one with the longest text (a leading [分类] link or a "more" arrow is not the
     title); and the number of distinct URLs in the record."""
+    if title_col is None and item in index.linked:
+        return index.links(item)
     anchors = list(item.iter("a"))
     if len(anchors) == 1:  # the common row: one link, nothing to choose
         url = index.url(anchors[0])
@@ -225,8 +340,7 @@ def _record_link(item: Any, index: _Index, title_col: int | None = None) -> tupl
         if url is None:
             continue
         urls.add(url)
-        text = _title_text(a)
-        n = len(text) if text.strip("> »+").casefold() not in MORE_WORDS else 0
+        n = _link_weight(index.title(a))
         if a in preferred:
             n += 10_000
         if best is None or n > best[0]:
@@ -234,6 +348,13 @@ def _record_link(item: Any, index: _Index, title_col: int | None = None) -> tupl
     if best is None:
         return None
     return best[1], best[2], len(urls)
+
+
+def _link_weight(title: str) -> int:
+    """How much a link looks like a record's title: its title's length, none for "more"."""
+    if len(title) > _MORE_LEN and title[0] not in _MORE_PAD and title[-1] not in _MORE_PAD:
+        return len(title)  # too long to be a "more" (casefold never shortens)
+    return len(title) if title.strip(_MORE_PAD).casefold() not in MORE_WORDS else 0
 
 
 def _heading_before(container: Any) -> str:
@@ -264,38 +385,34 @@ def find_regions(root: Any, resolver: Resolver, regions: RegionMap, here: str | 
     index = _Index(root, resolver, regions, here)
     if not index.anchors:
         return []
-    has_link: set[Any] = set()
-    for a in index.anchors:
-        node = a
-        while node is not None and node not in has_link:
-            has_link.add(node)
-            node = node.getparent()
+    linked, parents = index.linked, index.parents
+    region_of = regions.of
     out: list[Region] = []
     order = 0
-    for parent in root.iter():
-        if parent not in has_link or parent.tag in SKIP_TAGS or parent.tag == "a":
-            continue
+    for parent in parents:
+        kids = linked[parent]
+        tag = parent.tag
+        if tag in SKIP_TAGS or tag == "a" or not any(k.tag in RECORD_TAGS for k in kids) and len(kids) < 2:
+            continue  # no group to judge: nothing but a lone link (the row of one record)
         region = regions.of(parent)
         if region == FOOTER:
             continue
         groups: dict[str, list[Any]] = defaultdict(list)
-        linkless: dict[str, int] = defaultdict(int)
-        for child in parent:
+        for child in kids:
             tag = child.tag
-            if not isinstance(tag, str) or tag not in RECORD_TAGS and tag != "a":
-                continue
-            if child in has_link:
-                # a record sits in its list's part of the page: a header or side menu next to
-                # the main block is not a record of their common wrapper
-                if regions.of(child) == region:
-                    groups[tag].append(child)
-            elif (child.text or "").strip() or len(child):
-                linkless[tag] += 1
+            # a record sits in its list's part of the page: a header or side menu next to
+            # the main block is not a record of their common wrapper
+            if (tag in RECORD_TAGS or tag == "a") and region_of(child) == region:
+                groups[tag].append(child)
+        linkless: dict[str, int] | None = None
         for tag, children in groups.items():
             if tag == "a" and len(children) < 2:
                 continue  # a lone link is its parent's record, not a list of bare links
-            if linkless[tag] > len(children):
-                continue  # paragraphs of an article around one link
+            if len(parent) - len(kids) > len(children):  # else there are too few unlinked children
+                if linkless is None:
+                    linkless = _linkless(parent, linked)
+                if linkless.get(tag, 0) > len(children):
+                    continue  # paragraphs of an article around one link
             found = _score(parent, tag, children, index, region, page_host)
             if found is not None:
                 found.order = order
@@ -304,6 +421,17 @@ def find_regions(root: Any, resolver: Resolver, regions: RegionMap, here: str | 
     # equal scores: the deeper container (a list beats a wrapper around it), then page order
     out.sort(key=lambda r: (-round(r.score, 6), -r.depth, r.order))
     return out
+
+
+def _linkless(parent: Any, linked: dict[Any, list[Any]]) -> dict[str, int]:
+    """Per tag, the children of `parent` without a candidate link that show something."""
+    counts: dict[str, int] = defaultdict(int)
+    for child in parent:
+        tag = child.tag
+        if isinstance(tag, str) and (tag in RECORD_TAGS or tag == "a") and child not in linked \
+                and ((child.text or "").strip() or len(child)):
+            counts[tag] += 1
+    return counts
 
 
 PROSE_CHARS = 500
@@ -322,21 +450,26 @@ def _records(children: list[Any], tag: str, index: _Index) -> list[tuple[Record,
     """(record, distinct URLs in it) for the children, each URL once."""
     out: list[tuple[Record, int]] = []
     seen: set[str] = set()
+    linked = index.linked
     for child in children:
+        kids = linked.get(child)
         if tag == "a":
             url = index.url(child)
             if url is None:
                 continue
             a, n_urls = child, 1
+        elif kids is not None and len(kids) == 1 and not linked[kids[0]] and tag != "tr":
+            a, n_urls = kids[0], 1  # the common row: one link
         else:
             found = _record_link(child, index, title_cell(child) if tag == "tr" else None)
             if found is None:
                 continue
             a, url, n_urls = found
-        if url in seen or not _title_text(a):
+        i = index.position(a)
+        if i is None or (url := index.urls[i]) is None or url in seen or not index.titles[i]:
             continue  # an icon link (share buttons, a picture without alt) titles nothing
         seen.add(url)
-        out.append((Record(child, a, url), n_urls))
+        out.append((Record(child, a, url, index.title_attrs[i]), n_urls))
     return out
 
 
@@ -346,10 +479,11 @@ def _score(parent: Any, tag: str, children: list[Any], index: _Index, region: st
     found = _records(sample, tag, index)
     if len(found) >= 2:
         # records are alike in size: a wrapper holding the article among small link rows is none
-        sizes = sorted(_size(r.item) for r, _ in found)
-        limit = 8 * sizes[(len(sizes) - 1) // 2] + 20
+        sizes = [_size(r.item) for r, _ in found]
+        limit = 8 * sorted(sizes)[(len(sizes) - 1) // 2] + 20
         # and among two, a block of running text is the article next to a link, not a row
-        found = [(r, k) for r, k in found if _size(r.item) <= limit and not (len(found) == 2 and _is_prose(r.item))]
+        found = [(r, k) for (r, k), size in zip(found, sizes, strict=True)
+                 if size <= limit and not (len(found) == 2 and _is_prose(r.item))]
     else:
         limit = None
     n = len(found)
@@ -357,7 +491,7 @@ def _score(parent: Any, tag: str, children: list[Any], index: _Index, region: st
         return None
     title_len = dated = multi = same_host = numeric = documents = url_dated = biggest = 0
     for r, n_urls in found:
-        text = _title_text(r.a)
+        text = index.title(r.a)
         if _NUMERIC.match(text):
             numeric += 1  # a pager's 1 2 3 … links
         if is_attachment(r.url):
@@ -448,13 +582,13 @@ ARTICLE_RATIO = 2.0
 def is_article(root: Any, regions: RegionMap, region: Region | None) -> bool:
     """Whether the page is a single document (a detail page) rather than a list: its body carries
     far more running text outside links than its best list carries."""
+    if region is not None and len(region.records) >= 10 and region.dated >= 0.5:
+        return False
     skip: set[Any] = set()
     for a in root.iter("a"):
         skip.update(a.iter())
     list_text = 0
     if region is not None:
-        if len(region.records) >= 10 and region.dated >= 0.5:
-            return False
         for r in region.records:
             list_text += len(record_text(r.item))
             skip.update(r.item.iter())
