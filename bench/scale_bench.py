@@ -49,11 +49,19 @@ BROKER = os.environ.get("GOVINSPECT_BROKER", "redis://127.0.0.1:6379/0")
 
 # --- corpus and servers ---------------------------------------------------------------------
 
-def generate(out: Path, sites: int, pages: int) -> dict[str, Any]:
+def slow_port(port: int) -> int:
+    """The slow server's port beside the corpus's (8080 -> 8099, as the generator's defaults)."""
+    return port + 19
+
+
+def generate(out: Path, sites: int, pages: int, port: int = 8080, extra: list[str] | None = None) -> dict[str, Any]:
     data = out / "data"
     if not (data / "ground_truth.json").exists():
-        subprocess.run([PY, str(GENERATOR), "--out", str(data), "--sites", str(sites),
-                        "--pages-per-site", str(pages), "--force"], check=True, stdout=subprocess.DEVNULL)
+        # one port for every host of the corpus: two benches on one machine pick two ports
+        hosts = [f"--{k}={ip}:{port}" for k, ip in (("ext1", "127.0.2.1"), ("ext2", "127.0.2.2"), ("dead", "127.0.2.3"))]
+        subprocess.run([PY, str(GENERATOR), "--out", str(data), "--sites", str(sites), "--pages-per-site", str(pages),
+                        "--port", str(port), *hosts, f"--slow-backend=127.0.0.1:{slow_port(port)}", *(extra or []), "--force"],
+                       check=True, stdout=subprocess.DEVNULL)
     truth = json.loads((data / "ground_truth.json").read_text(encoding="utf-8"))
     units = [{"id": f"u-{s['id']}", "name": s["name"], "kind": "department",
               "sites": [{"id": s["id"], "name": s["name"], "url": s["base"]}]} for s in truth["sites"]]
@@ -82,7 +90,7 @@ def nginx_binary() -> str:
 
 
 @contextlib.contextmanager
-def serving(out: Path) -> Iterator[None]:
+def serving(out: Path, port: int = 8080) -> Iterator[None]:
     run = out / "run"
     (run / "tmp").mkdir(parents=True, exist_ok=True)
     conf = run / "nginx.conf"
@@ -105,7 +113,7 @@ http {{
 }}
 """)
     nginx = nginx_binary()
-    slow = subprocess.Popen([PY, str(CORPUS / "slow_server.py"), "--bind", "127.0.0.1", "--port", "8099"],
+    slow = subprocess.Popen([PY, str(CORPUS / "slow_server.py"), "--bind", "127.0.0.1", "--port", str(slow_port(port))],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([nginx, "-c", str(conf), "-p", str(run)], check=True)
     try:
@@ -330,19 +338,21 @@ def main() -> None:
     ap.add_argument("--sites", type=int, default=49)
     ap.add_argument("--pages", type=int, default=300, help="pages per site (approximately)")
     ap.add_argument("--out", type=Path, default=Path("/tmp/gi-scale-bench"))
+    ap.add_argument("--port", type=int, default=8080, help="the corpus's port (PORT+19: the slow server); fixed "
+                    "when OUT's corpus is generated")
     ap.add_argument("--tools", default=",".join(TOOLS), help=f"comma-separated, of {', '.join(TOOLS)}")
     ap.add_argument("--profile-sites", type=int, default=10, help="sites in the profiled run (0: no profile)")
     ap.add_argument("--json", type=Path, default=None, help="where the figures go (default OUT/scale_bench.json)")
     a = ap.parse_args()
     out = a.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    truth = generate(out, a.sites, a.pages)
+    truth = generate(out, a.sites, a.pages, a.port)
     counts = truth["counts"]
     print(f"corpus: {counts['sites']} sites, {counts['html_pages_generated']} pages, "
           f"{counts['urls_in_universe_without_js']} URLs (without JavaScript)", flush=True)
     tools = [t for t in a.tools.split(",") if t]
     results: dict[str, dict[str, Any]] = {}
-    with serving(out):
+    with serving(out, a.port):
         for tool in tools:
             print(f"running {tool}…", flush=True)
             if tool == "gi1":

@@ -17,6 +17,7 @@ from core.sanitize import shown
 from core.yamlconf import ConfigError
 from scan.pool import default_workers
 from scan.runner import ScanBusyError, ScanError, ScanFailedError, ScanResult, run_scan
+from scan.tasks import NO_WORKER_NOTICE_S
 
 console = Console()
 err_console = Console(stderr=True)
@@ -91,6 +92,11 @@ def scan(
     resume: Annotated[int | None, typer.Option("--resume", metavar="RUN", help="Finish run RUN, which died: its "
                                                "sites that did not complete are crawled again, the others "
                                                "not; its date, kind and registry are the run's")] = None,
+    worker_timeout: Annotated[float | None, typer.Option(
+        "--worker-timeout", metavar="SECONDS", min=1, envvar="GOVINSPECT_WORKER_TIMEOUT",
+        help="With --distributed: give up (the run failed, exit 1) when no worker has taken any of the run's "
+        "site tasks for this long (default: wait; a line on stderr says so after "
+        f"{NO_WORKER_NOTICE_S:g} s)")] = None,
 ) -> None:
     """Crawl the configured sites into the database, then run the checks and scores."""
     from db.session import resolve_url
@@ -100,7 +106,7 @@ def scan(
                           kind=kind.value if kind else ("single" if site else "full"), progress=not no_progress,
                           log_file=str(log_file) if log_file else None, run_checks=not no_checks,
                           skip_busy=skip_busy, workers=workers or default_workers(),
-                          distributed=distributed, resume=resume)
+                          distributed=distributed, resume=resume, worker_timeout=worker_timeout)
     except ConfigError as exc:
         say_error("[red]config error:[/]", exc)
         raise typer.Exit(exitcodes.USAGE) from None

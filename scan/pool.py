@@ -63,8 +63,10 @@ PRELOAD = ("scrapy.crawler", "scrapy.core.downloader.handlers.http11", "spiders.
            "crawler.middlewares.batch_items", "crawler.extensions.canary", "checks.config", "scrapy_playwright.handler")
 
 
-def preload() -> None:
-    """Import what site tasks use, so that forked task processes start warm. Importing never
+def preload(config_path: str | None = None) -> None:
+    """Import what site tasks use and parse what they read, so that forked task processes start
+    warm: the modules above, every class the crawl's settings name (Scrapy's middlewares,
+    extensions, handlers), the indicators and, given its path, the registry. Importing never
     installs a Twisted reactor (each task process installs its own)."""
     import importlib
 
@@ -73,11 +75,46 @@ def preload() -> None:
             importlib.import_module(name)
         except ImportError as exc:  # an optional part missing shows up in the task, not here
             log.debug("preload %s: %s", name, exc)
+    from core.registry import Registry
+    from scan.runner import crawl_settings, indicators, registry_of
+
+    try:
+        indicators()
+        # a Celery worker learns the registry's path from its first task: the classes a crawl
+        # names are the same for any registry
+        registry = registry_of(config_path) if config_path else Registry(units=[])
+        _import_named(crawl_settings(registry, db_url="sqlite://", run_id=0, log_file=None, progress=False,
+                                     site_ids=[]))
+    except Exception as exc:  # a task meeting the same trouble reports it where it belongs
+        log.debug("preload of the crawl's configuration: %s", exc)
+
+
+def _import_named(settings: Any) -> None:
+    """Import the modules of the dotted paths a crawl's settings hold (keys of component dicts,
+    class settings): otherwise each task process imports them again, about a second in all."""
+    from scrapy.utils.misc import load_object
+
+    paths: set[str] = set()
+    for _name, value in settings.items():
+        if isinstance(value, str):
+            paths.add(value)
+        elif hasattr(value, "keys"):
+            paths.update(k for k in value if isinstance(k, str))
+            paths.update(v for v in value.values() if isinstance(v, str))
+    for path in sorted(paths):
+        # installing a reactor is each task's own business
+        if "." not in path or " " in path or "/" in path or path.startswith("twisted.internet.reactor"):
+            continue
+        try:
+            load_object(path)
+        except Exception:  # a setting that is not a path at all
+            continue
 
 
 def run_site_tasks(tasks: list[SiteTask], workers: int, on_done: OnDone | None = None) -> CrawlOutcome:
-    """Run every task, `workers` processes at a time; the merged outcome of all of them."""
-    preload()
+    """Run every task, `workers` processes at a time, in the order given; the merged outcome of
+    all of them."""
+    preload(tasks[0].config_path if tasks else None)
     ctx = multiprocessing.get_context("fork")
     pending = deque(tasks)
     running: dict[Any, tuple[Any, Connection, SiteTask]] = {}

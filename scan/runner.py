@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,19 +49,42 @@ class ScanResult:
     skipped_busy: dict[str, int] = field(default_factory=dict)
 
 
-def _home_timeout() -> float:
-    from checks.config import load_indicators
+_PARSED: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
 
-    cfg = load_indicators().config_of("site_unreachable")
+
+def parsed_once(kind: str, path: Path, load: Callable[[Path], Any]) -> Any:
+    """`load(path)`, kept for this process and its forks until the file changes: the YAML reader
+    that keeps line numbers takes about a second for indicators.yaml, and every site task needs it
+    (a long-lived Celery worker still sees an edited file)."""
+    st = path.stat()
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = _PARSED.get((kind, str(path)))
+    if hit is None or hit[0] != stamp:
+        hit = _PARSED[(kind, str(path))] = (stamp, load(path))
+    return hit[1]
+
+
+def indicators() -> Any:
+    """The indicators file the checks read (checks.config), parsed once per process."""
+    from checks.config import DEFAULT_INDICATORS, load_indicators
+
+    return parsed_once("indicators", DEFAULT_INDICATORS, load_indicators)
+
+
+def registry_of(path: str | Path) -> Registry:
+    """The registry at `path`, parsed once per process (a site task's parent parsed it already)."""
+    return parsed_once("registry", Path(path), load_registry)
+
+
+def _home_timeout() -> float:
+    cfg = indicators().config_of("site_unreachable")
     return float(getattr(cfg, "timeout_s", 0.0) or 0.0)
 
 
 def stale_limits(as_of: dt.date) -> tuple[dict[str, dt.date], dt.date]:
     """column_stale's cutoff per category for this as-of date and the latest plausible date, so the
     spider photographs the columns the check will call stale (from the object the check uses)."""
-    from checks.config import load_indicators
-
-    for loaded in load_indicators().checks:
+    for loaded in indicators().checks:
         if loaded.check.id == "column_stale" and loaded.config.enabled:
             cfg: Any = loaded.config
             return ({cat: lim.cutoff(as_of) for cat, lim in cfg.limits.items()},
@@ -127,6 +151,7 @@ def run_scan(
     workers: int = 1,
     distributed: bool = False,
     resume: int | None = None,
+    worker_timeout: float | None = None,
 ) -> ScanResult:
     """Scan the registry's sites and new-media accounts (or only `site_ids`, which may name either),
     record the run, then run the checks and scores. One crawl in this process with `workers` 1;
@@ -134,14 +159,15 @@ def run_scan(
     the accounts in one more; `distributed` (or GOVINSPECT_BROKER set): the same tasks on the
     Celery workers (scan.tasks). `resume`: finish that run, which died (db.runs.resume_run): its
     date, kind and registry are the run's own, and only its sites that did not complete are
-    crawled, each again from its start."""
+    crawled, each again from its start. `worker_timeout` (distributed): give up, the run failed,
+    when no worker has taken any of its site tasks for that many seconds (scan.tasks)."""
     from db import runs
     from db.migrate import upgrade
 
     if resume is not None:
         config_path, as_of, kind = _resumed_run(db_url, resume, config_path)
     config_path = Path(config_path or DEFAULT_REGISTRY)
-    registry = load_registry(config_path)
+    registry = registry_of(config_path)
     known_sites = {s.id for _, s in registry.sites()}
     known_accounts = {a.id for _, a in registry.accounts()}
     site_ids = list(site_ids or [])
@@ -199,18 +225,29 @@ def run_scan(
         from scan.pool import run_site_tasks
         from scan.sitetask import SiteTask, site_groups
 
+        sizes = _expected_pages(engine, registry, sites)
         engine.dispose()  # the children open their own connections
         task_log = None if distributed else log_file  # a Celery worker logs where it runs
         tasks = [SiteTask(run_id=run_id, config_path=str(config_path), db_url=url, as_of=as_of.isoformat(),
-                          kind=kind, site_ids=group, log_file=task_log) for group in site_groups(sites, workers)]
+                          kind=kind, site_ids=group, log_file=task_log) for group in site_groups(sites, workers, sizes)]
         if accounts:
+            # accounts read APIs a page or two at a time: a short task, last
             tasks.append(SiteTask(run_id=run_id, config_path=str(config_path), db_url=url,
                                   as_of=as_of.isoformat(), kind=kind, account_ids=tuple(accounts), log_file=task_log))
         on_done = _print_site_end if progress else None
         if distributed:
             from scan import tasks as celery_tasks
 
-            outcome = celery_tasks.run_site_tasks(tasks, on_done)
+            try:
+                outcome = celery_tasks.run_site_tasks(tasks, on_done, worker_timeout=worker_timeout,
+                                                      notify=_notifier(log_file))
+            except celery_tasks.NoWorkerError as exc:
+                try:
+                    _finish(engine, run_id, "failed", f"no worker: {exc}", {}, {}, {})
+                finally:
+                    engine.dispose()
+                raise ScanFailedError(f"{exc}; gave up after {worker_timeout:g} s (--worker-timeout), "
+                                      f"run {run_id} failed") from None
         else:
             outcome = run_site_tasks(tasks, workers, on_done=on_done)
         # the links between the run's sites, under their politeness slots now that no task runs
@@ -284,6 +321,43 @@ def _resumed_run(db_url: str | None, run_id: int, config_path: str | Path | None
         raise ScanError(f"cannot resume run {run_id}: the database failed ({_first_line(exc)})") from None
     finally:
         engine.dispose()
+
+
+def _expected_pages(engine: Any, registry: Registry, site_ids: list[str]) -> dict[str, int]:
+    """Each site's pages in its last completed scan, else its page cap: the largest sites start
+    first, so that no worker is left crawling a big site alone at the end (scan.sitetask.site_groups)."""
+    from sqlalchemy import func, select
+
+    from db.models import SiteScan
+
+    caps = {site.id: site.max_pages or registry.crawl.max_pages for _, site in registry.sites()}
+    sizes = {sid: caps.get(sid, registry.crawl.max_pages) for sid in site_ids}
+    try:
+        with session_scope(engine) as session:
+            last = (select(SiteScan.site_id, func.max(SiteScan.id).label("id"))
+                    .where(SiteScan.site_id.in_(site_ids), SiteScan.status == "completed")
+                    .group_by(SiteScan.site_id).subquery())
+            for sid, stats in session.execute(select(SiteScan.site_id, SiteScan.stats)
+                                              .join(last, SiteScan.id == last.c.id)):
+                pages = (stats or {}).get("pages")
+                if isinstance(pages, int) and pages > 0:
+                    sizes[sid] = pages
+    except SQLAlchemyError as exc:  # an order of tasks is not worth failing the scan over
+        log.warning("previous page counts not read (%s); sites start in registry order", _first_line(exc))
+    return sizes
+
+
+def _notifier(log_file: str | None) -> Callable[[str], None]:
+    """A line the user must see while the scan waits: on stderr, and in the log file when there is one."""
+    def say(line: str) -> None:
+        from rich.console import Console
+        from rich.markup import escape
+
+        Console(stderr=True).print(f"[yellow]waiting:[/] {escape(line)}", highlight=False, soft_wrap=True)
+        if log_file:
+            log.warning("%s", line)
+
+    return say
 
 
 def _release_claims(engine: Any, run_id: int) -> None:

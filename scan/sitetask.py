@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from scan.crawl import CrawlOutcome
@@ -53,30 +53,69 @@ SITES_PER_TASK = 6
 TASKS_PER_WORKER = 3
 
 
-def site_groups(site_ids: list[str], workers: int) -> list[tuple[str, ...]]:
-    """The sites split into tasks: at least TASKS_PER_WORKER per worker (so that one slow group
-    does not leave the other workers idle at the end), at most SITES_PER_TASK sites each
-    (fewer when there are few sites), dealt round-robin so that neighbours in the registry (often
-    of one size) spread over the tasks."""
+def site_groups(site_ids: list[str], workers: int, sizes: dict[str, int] | None = None) -> list[tuple[str, ...]]:
+    """The sites split into tasks, largest first: at least TASKS_PER_WORKER per worker and a
+    multiple of `workers` (so that one slow group does not leave the other workers idle at the
+    end), at most SITES_PER_TASK sites each (fewer when there are few sites). `sizes`: each site's
+    expected pages (its last scan's); the sites are dealt largest first to the lightest task, so
+    that the tasks weigh about the same, and the heaviest tasks start first."""
     if not site_ids:
         return []
+    workers = max(1, workers)
     count = max(-(-len(site_ids) // SITES_PER_TASK), min(len(site_ids), workers * TASKS_PER_WORKER))
-    return [tuple(site_ids[i::count]) for i in range(count)]
+    count = min(len(site_ids), -(-count // workers) * workers)
+    weight = {sid: max(1, (sizes or {}).get(sid, 1)) for sid in site_ids}
+    groups: list[list[str]] = [[] for _ in range(count)]
+    loads = [0] * count
+    # stable: among sites of one size the registry's order decides, so neighbours spread over the tasks
+    for sid in sorted(site_ids, key=lambda s: -weight[s]):
+        lightest = min(range(count), key=lambda i: (loads[i], len(groups[i]), i))
+        groups[lightest].append(sid)
+        loads[lightest] += weight[sid]
+    order = sorted(range(count), key=lambda i: -loads[i])
+    return [tuple(groups[i]) for i in order]
+
+
+def _still_running(task: SiteTask) -> set[str]:
+    """The task's subjects its run still waits for: the run is running and their scans too."""
+    from sqlalchemy import select
+
+    from db.models import ScanRun, SiteScan
+    from db.session import make_engine, session_scope
+
+    engine = make_engine(task.db_url)
+    try:
+        with session_scope(engine) as session:
+            return set(session.scalars(
+                select(SiteScan.site_id).join(ScanRun, SiteScan.run_id == ScanRun.id)
+                .where(SiteScan.run_id == task.run_id, SiteScan.site_id.in_(task.subjects),
+                       SiteScan.status == "running", ScanRun.status == "running")))
+    finally:
+        engine.dispose()
 
 
 def run_site_task(task: SiteTask) -> CrawlOutcome:
     """Crawl the task's sites or accounts into run `task.run_id` and record their ends (completed,
     or failed with their crawler's problem). The run-level verdict (network down, the checks)
     belongs to whoever ends the run."""
-    from core.registry import load_registry
     from db.session import make_engine, session_scope
     from scan.crawl import crawl
-    from scan.runner import _finish_subjects, crawl_settings, stale_limits
+    from scan.runner import _finish_subjects, crawl_settings, registry_of, stale_limits
 
-    registry = load_registry(task.config_path)
+    registry = registry_of(task.config_path)
     as_of = dt.date.fromisoformat(task.as_of)
     site_args: dict[str, Any] = {}
     sites = list(task.site_ids)
+    if not task.deferred and task.subjects:
+        left = _still_running(task)
+        if not left:
+            # its run ended (the scan gave up waiting, or was resumed and finished): a task left in
+            # the queue crawls nothing into it
+            log.warning("site task %s: run %s has ended or its subjects are done; nothing to crawl",
+                        ",".join(task.subjects), task.run_id)
+            return CrawlOutcome()
+        sites = [s for s in sites if s in left]
+        task = replace(task, site_ids=tuple(sites), account_ids=tuple(a for a in task.account_ids if a in left))
     if task.deferred:
         from db.linkclaims import deferred_checks
 

@@ -35,11 +35,11 @@ def _redis_up() -> bool:
 class Workers:
     """`govinspect worker` processes on a queue of their own."""
 
-    def __init__(self, tmp: Path, count: int) -> None:
-        self.env = {**os.environ, "GOVINSPECT_BROKER": BROKER, "GOVINSPECT_QUEUE": f"gi-test-{uuid.uuid4().hex[:8]}",
-                    "PYTHONUNBUFFERED": "1"}
+    def __init__(self, tmp: Path, count: int, queue: str | None = None, concurrency: int = 1) -> None:
+        self.env = {**os.environ, "GOVINSPECT_BROKER": BROKER,
+                    "GOVINSPECT_QUEUE": queue or f"gi-test-{uuid.uuid4().hex[:8]}", "PYTHONUNBUFFERED": "1"}
         self.logs = [tmp / f"worker{n}.log" for n in range(count)]
-        self.procs = [subprocess.Popen([sys.executable, "-m", "cli", "worker", "--concurrency", "1",
+        self.procs = [subprocess.Popen([sys.executable, "-m", "cli", "worker", "--concurrency", str(concurrency),
                                         "--name", f"w{n}-{uuid.uuid4().hex[:6]}@%h"],
                                        cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT,
                                        start_new_session=True)
@@ -189,4 +189,100 @@ def test_a_worker_killed_with_the_scan_is_resumed(env: SampleEnv, workers: Worke
         after = {x.site_id: x.finished_at for x in s.scalars(select(SiteScan))}
     engine.dispose()
     assert {sid: after[sid] for sid in done_before} == done_before  # finished sites not crawled again
+    _same(one, snapshot(f"sqlite:///{db}"))
+
+
+def _purge(queue: str) -> None:
+    import redis
+
+    redis.Redis.from_url(BROKER).delete(queue)
+
+
+def test_a_scan_nobody_takes_says_so_and_gives_up_when_told(env: SampleEnv, tmp_path: Path) -> None:
+    """No worker on the queue: one line names the queue and the broker and says how to start a
+    worker; with --worker-timeout the scan gives up (exit 1, the run failed), and a worker started
+    later crawls nothing into the ended run."""
+    if not _redis_up():
+        pytest.fail(f"Redis is not answering at {BROKER} (scripts/test.sh starts it)")
+    queue = f"gi-test-{uuid.uuid4().hex[:8]}"
+    qenv = {"GOVINSPECT_BROKER": BROKER, "GOVINSPECT_QUEUE": queue}
+    db = str(tmp_path / "nobody.db")
+    try:
+        started = time.monotonic()
+        proc = run_cli(*scan_args(env, db, "--distributed", "--workers", "2", "--worker-timeout", "3"), env=qenv,
+                       timeout=120)
+        took = time.monotonic() - started
+        assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
+        err = " ".join(proc.stderr.split())
+        assert f"no worker has taken a task from queue {queue} at {BROKER}" in err, err[-2000:]
+        assert "start one with `govinspect worker`" in err, err[-2000:]
+        assert "gave up after 3 s" in err and "--worker-timeout" in err, err[-2000:]
+        assert took < 60, took
+        from sqlalchemy import select
+
+        from db.models import ScanRun, SiteScan
+        from db.session import make_engine, session_factory
+
+        engine = make_engine(db)
+        with session_factory(engine)() as s:
+            run = s.scalars(select(ScanRun)).one()
+            assert run.status == "failed" and "no worker" in (run.error or ""), (run.status, run.error)
+            assert {x.status for x in s.scalars(select(SiteScan))} == {"failed"}
+        engine.dispose()
+        # the tasks the scan gave up on are still queued: a worker that comes later skips them
+        env.servers.max_inflight.clear()
+        late = Workers(tmp_path, 1, queue)
+        try:
+            late.wait_ready()
+            import redis
+
+            deadline = time.monotonic() + 120
+            while True:
+                log = late.logs[0].read_text(errors="replace")
+                if redis.Redis.from_url(BROKER).llen(queue) == 0 and log.count("] received") == log.count(" succeeded in "):
+                    break
+                assert time.monotonic() < deadline, log[-3000:]
+                time.sleep(0.5)
+        finally:
+            late.stop()
+        assert log.count(" succeeded in ") >= 1 and log.count("nothing to crawl") == log.count(" succeeded in "), log
+        assert not env.servers.max_inflight, "a task of an ended run crawled a site"
+    finally:
+        _purge(queue)
+
+
+def test_a_scan_waiting_for_a_worker_says_so_and_goes_on_when_one_starts(env: SampleEnv, one: dict[str, Any],
+                                                                         tmp_path: Path) -> None:
+    """Without --worker-timeout the scan keeps waiting after its line, and finishes with the
+    worker started then."""
+    if not _redis_up():
+        pytest.fail(f"Redis is not answering at {BROKER} (scripts/test.sh starts it)")
+    from scan.tasks import NO_WORKER_NOTICE_S
+
+    queue = f"gi-test-{uuid.uuid4().hex[:8]}"
+    qenv = {**os.environ, "GOVINSPECT_BROKER": BROKER, "GOVINSPECT_QUEUE": queue, "PYTHONUNBUFFERED": "1"}
+    db = str(tmp_path / "waits.db")
+    errlog = tmp_path / "scan.err"
+    scan = subprocess.Popen([sys.executable, "-m", "cli", *scan_args(env, db, "--distributed", "--workers", "2")],
+                            cwd=ROOT, env=qenv, stdout=subprocess.DEVNULL, stderr=errlog.open("w"),
+                            start_new_session=True)
+    late: Workers | None = None
+    try:
+        deadline = time.monotonic() + NO_WORKER_NOTICE_S + 60
+        while "start one with `govinspect worker`" not in " ".join(errlog.read_text(errors="replace").split()):
+            assert scan.poll() is None, errlog.read_text()[-3000:]
+            assert time.monotonic() < deadline, errlog.read_text()[-3000:]
+            time.sleep(0.5)
+        time.sleep(2)
+        assert scan.poll() is None, "the scan stopped waiting without --worker-timeout"
+        late = Workers(tmp_path, 1, queue, concurrency=2)
+        assert scan.wait(timeout=600) == 0, errlog.read_text()[-3000:]
+    finally:
+        if scan.poll() is None:
+            os.killpg(scan.pid, signal.SIGKILL)
+            scan.wait()
+        if late is not None:
+            late.stop()
+        _purge(queue)
+    assert " ".join(errlog.read_text().split()).count(f"no worker has taken a task from queue {queue}") == 1
     _same(one, snapshot(f"sqlite:///{db}"))

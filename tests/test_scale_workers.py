@@ -90,3 +90,36 @@ def test_an_external_link_is_requested_once_per_run(tmp_path: Path) -> None:
         ext.stop()
         for srv in sites.values():
             srv.stop()
+
+
+def test_site_groups_start_the_largest_sites_first_and_keep_every_worker_busy() -> None:
+    from scan.sitetask import SITES_PER_TASK, site_groups
+
+    sites = [f"s{i:02d}" for i in range(49)]
+    groups = site_groups(sites, 2)
+    assert sorted(s for g in groups for s in g) == sites
+    assert len(groups) % 2 == 0 and all(len(g) <= SITES_PER_TASK for g in groups)
+    assert max(map(len, groups)) - min(map(len, groups)) <= 1
+    # one big site and many small ones: the big one starts first, alone or nearly
+    sizes = dict.fromkeys(sites, 100) | {"s30": 5000}
+    groups = site_groups(sites, 2, sizes)
+    assert groups[0][0] == "s30"
+    loads = [sum(sizes[s] for s in g) for g in groups]
+    assert loads == sorted(loads, reverse=True)
+    assert sorted(s for g in groups for s in g) == sites
+    assert site_groups(["a", "b", "c"], 4) == [("a",), ("b",), ("c",)]
+
+
+def test_a_task_forked_from_a_warm_parent_parses_nothing_again(tmp_path: Path) -> None:
+    """The pool's parent parses the indicators and the registry once; a changed file is read again."""
+    from scan import runner
+    from scan.pool import preload
+
+    reg = tmp_path / "sites.yaml"
+    write_registry(reg, [site_entry("a", "http://127.0.0.1:9/")])
+    preload(str(reg))
+    first = runner.registry_of(reg)
+    assert runner.registry_of(reg) is first
+    assert runner.indicators() is runner.indicators()
+    write_registry(reg, [site_entry("a", "http://127.0.0.1:9/"), site_entry("b", "http://127.0.0.2:9/")])
+    assert [s.id for _, s in runner.registry_of(reg).sites()] == ["a", "b"]
