@@ -25,9 +25,10 @@ from typing import Any
 
 from pydantic import Field
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft, column_failed
-from db.models import Column, ColumnItem, Link, Page
+from db.models import Column, ColumnItem, Link, Page, Url
 
 
 class Config(CheckConfig):
@@ -80,10 +81,12 @@ def _site(ctx: CheckContext, cfg: Config, site_id: str) -> Iterator[FindingDraft
     wanted = [h for h in jd if h in fetched] + [h for h in policy if h in fetched]
     out_links: dict[str, set[str]] = defaultdict(set)  # source hash -> target hashes
     anchors: dict[str, list[tuple[str, str]]] = defaultdict(list)  # source hash -> (anchor, target url)
+    source, target = aliased(Url), aliased(Url)
     for i in range(0, len(wanted), 500):
         for src, tgt, anchor, url in ctx.session.execute(
-                select(Link.source_hash, Link.target_hash, Link.anchor, Link.target_url).where(
-                    Link.run_id == ctx.run_id, Link.site_id == site_id, Link.source_hash.in_(wanted[i:i + 500]),
+                select(source.hash, target.hash, Link.anchor, target.url)
+                .join(source, source.id == Link.source_id).join(target, target.id == Link.target_id).where(
+                    Link.run_id == ctx.run_id, Link.site_id == site_id, source.hash.in_(wanted[i:i + 500]),
                     Link.tag.in_(cfg.link_tags))):
             out_links[src].add(tgt)
             anchors[src].append((anchor or "", url))

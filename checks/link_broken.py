@@ -25,12 +25,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft
 from core.errors import tls_detail
 from core.soft404 import SoftNotFound
 from db.models import Link, LinkResult, Page
+from db.urls import ids_of
 
 ERROR_NAMES = {
     "http": "HTTP错误", "dns": "域名解析失败", "refused": "连接被拒绝", "timeout": "访问超时", "tls": "TLS/证书错误",
@@ -50,11 +51,11 @@ class Config(CheckConfig):
 
 def _soft_404(ctx: CheckContext, cfg: Config) -> dict[str, tuple[LinkResult, str]]:
     """url_hash -> (its ok LinkResult, the phrase found) for the run's soft 404 pages."""
+    # page text is stored compressed (db.models.ZText), so its length is judged once read (phrase_in)
     rows = ctx.session.execute(
-        select(Page.url_hash, Page.text).where(
-            Page.run_id == ctx.run_id, Page.status == 200, func.length(Page.text) <= cfg.soft_404.max_text_length,
-        )
-    ).all()
+        select(Page.url_hash, Page.text).where(Page.run_id == ctx.run_id, Page.status == 200)
+        .execution_options(yield_per=500)
+    )
     hits: dict[str, str] = {}
     for h, text in rows:
         phrase = cfg.soft_404.phrase_in(text)
@@ -91,7 +92,7 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
     keys = sorted(broken)
     for i in range(0, len(keys), _CHUNK):
         for link in ctx.session.scalars(
-            select(Link).where(and_(Link.run_id == ctx.run_id, Link.target_hash.in_(keys[i:i + _CHUNK])))
+            select(Link).where(and_(Link.run_id == ctx.run_id, Link.target_id.in_(ids_of(keys[i:i + _CHUNK]))))
             .order_by(Link.id)
         ):
             if link.site_id in sites:

@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft
 from db.models import Link, LinkResult
+from db.urls import ids_of
 
 _CHUNK = 500
 
@@ -85,7 +86,7 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
     keys = sorted(bad)
     for i in range(0, len(keys), _CHUNK):
         for link in ctx.session.scalars(
-            select(Link).where(Link.run_id == ctx.run_id, Link.target_hash.in_(keys[i:i + _CHUNK]),
+            select(Link).where(Link.run_id == ctx.run_id, Link.target_id.in_(ids_of(keys[i:i + _CHUNK])),
                                Link.internal.is_(False), Link.tag.in_(cfg.tags)).order_by(Link.id)
         ):
             if link.site_id in sites:

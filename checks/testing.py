@@ -11,7 +11,21 @@ from sqlalchemy.orm import Session
 
 from checks.base import CheckContext, FindingDraft
 from core.urls import canonical, url_hash
-from db.models import Account, Column, ColumnItem, Link, LinkResult, Page, Post, ScanRun, Site, SiteScan, Unit
+from db.models import (
+    Account,
+    Column,
+    ColumnItem,
+    Link,
+    LinkResult,
+    Page,
+    Post,
+    ScanRun,
+    Site,
+    SiteScan,
+    Unit,
+    Url,
+)
+from db.urls import url_ids
 
 
 class RunBuilder:
@@ -102,8 +116,9 @@ class RunBuilder:
              anchor: str = "", region: str = "body", internal: bool = True, attachment: bool = False) -> Link:
         source, target = canonical(source), canonical(target)
         home = self._home_url(site_id)
-        link = Link(run_id=self.id, site_id=site_id, source_url=source, source_hash=url_hash(source),
-                    target_url=target, target_hash=url_hash(target), tag=tag,
+        ids = url_ids(self.s.connection(), {url_hash(source): source, url_hash(target): target})
+        link = Link(run_id=self.id, site_id=site_id, source=self.s.get(Url, ids[url_hash(source)]),
+                    target=self.s.get(Url, ids[url_hash(target)]), tag=tag,
                     attr=attr or ("href" if tag in ("a", "area", "link") else "src"), anchor=anchor,
                     internal=internal, attachment=attachment, region=region, on_homepage=source == home)
         self.s.add(link)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    ColumnElement,
     Date,
     DateTime,
     Float,
@@ -23,12 +24,31 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
+    select,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db import pagetext
 
 # URLs on government sites can be long (query strings of JSON list APIs); index them by hash.
 URL = Text
+
+
+class ZText(TypeDecorator[str]):
+    """Text stored compressed (db.pagetext): a page's text is read whole by the checks, never
+    searched in SQL, and takes a third of the room compressed. SQL sees bytes (no LIKE, no length())."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> bytes | None:
+        return None if value is None else pagetext.pack(value)
+
+    def process_result_value(self, value: bytes | None, dialect: Any) -> str | None:
+        return None if value is None else pagetext.unpack(value)
 
 
 def utcnow() -> dt.datetime:
@@ -146,30 +166,40 @@ class Page(Base):
     elapsed_ms: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(40), default="")
     # visible text, capped; the checks (privacy, wording, footer, soft 404) read this, never the network
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(ZText, default="")
     # text written by scripts (document.write strings of inline and same-site scripts)
-    script_text: Mapped[str] = mapped_column(Text, default="")
+    script_text: Mapped[str] = mapped_column(ZText, default="")
     # national page meta set (SiteIDCode, ColumnName, PubDate, ...) and the detail metadata table
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class Link(Base):
-    """One occurrence of a link on a crawled page."""
+class Url(Base):
+    """A URL, stored once whichever runs and pages link it: link occurrences refer to it by id."""
 
-    __tablename__ = "links"
-    __table_args__ = (
-        UniqueConstraint("run_id", "source_hash", "target_hash", "tag", "attr", name="uq_link"),
-        Index("ix_links_target", "run_id", "target_hash"),
-    )
+    __tablename__ = "urls"
+    __table_args__ = (UniqueConstraint("hash", name="uq_url"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
-    site_id: Mapped[str] = mapped_column(String(64), index=True)
-    source_url: Mapped[str] = mapped_column(URL)
-    source_hash: Mapped[str] = mapped_column(String(40))
-    target_url: Mapped[str] = mapped_column(URL)
-    target_hash: Mapped[str] = mapped_column(String(40))
+    hash: Mapped[str] = mapped_column(String(40))  # core.urls.url_hash
+    url: Mapped[str] = mapped_column(URL)
+
+
+class Link(Base):
+    """One occurrence of a link on a crawled page. The run's largest table (a couple of dozen rows
+    per page), so its URLs are ids into `urls` and its key is its only index: the checks that look
+    links up by target (a few hundred broken or prohibited ones) read the run's part of the key,
+    which holds target_id. `source_url`, `target_url` and their hashes read through to `urls`."""
+
+    __tablename__ = "links"
+    __table_args__ = (UniqueConstraint("run_id", "source_id", "target_id", "tag", "attr", name="uq_link"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    # uq_link leads with run_id: it serves the run's cascade and every per-run query
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"))
+    site_id: Mapped[str] = mapped_column(String(64))
+    source_id: Mapped[int] = mapped_column(ForeignKey("urls.id"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("urls.id"))
     tag: Mapped[str] = mapped_column(String(20))  # a | img | script | link | iframe | ...
     attr: Mapped[str] = mapped_column(String(20))  # href | src
     anchor: Mapped[str] = mapped_column(Text, default="")
@@ -182,6 +212,51 @@ class Link(Base):
     # script, "markup": the hiding element's opening tag, "by_script": written by document.write};
     # None for a visible link (spiders.extract.hidden)
     hidden: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+
+    source: Mapped[Url] = relationship(foreign_keys=[source_id], lazy="joined", innerjoin=True)
+    target: Mapped[Url] = relationship(foreign_keys=[target_id], lazy="joined", innerjoin=True)
+
+    # In queries these are correlated subqueries (fine for a page's links or a test); a query over
+    # a run's links joins `urls` or filters source_id/target_id instead.
+    @hybrid_property
+    def source_url(self) -> str:
+        return self.source.url
+
+    @source_url.inplace.expression
+    @classmethod
+    def _source_url(cls) -> ColumnElement[str]:
+        return _url_of(cls.source_id, Url.url)
+
+    @hybrid_property
+    def source_hash(self) -> str:
+        return self.source.hash
+
+    @source_hash.inplace.expression
+    @classmethod
+    def _source_hash(cls) -> ColumnElement[str]:
+        return _url_of(cls.source_id, Url.hash)
+
+    @hybrid_property
+    def target_url(self) -> str:
+        return self.target.url
+
+    @target_url.inplace.expression
+    @classmethod
+    def _target_url(cls) -> ColumnElement[str]:
+        return _url_of(cls.target_id, Url.url)
+
+    @hybrid_property
+    def target_hash(self) -> str:
+        return self.target.hash
+
+    @target_hash.inplace.expression
+    @classmethod
+    def _target_hash(cls) -> ColumnElement[str]:
+        return _url_of(cls.target_id, Url.hash)
+
+
+def _url_of(url_id: Any, column: Any) -> ColumnElement[Any]:
+    return select(column).where(Url.id == url_id).scalar_subquery()
 
 
 class LinkResult(Base):

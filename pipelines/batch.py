@@ -41,6 +41,7 @@ from db.models import (
     SiteScan,
     utcnow,
 )
+from db.urls import url_ids
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,9 @@ class Target:
 
 
 PAGES = Target(Page.__table__, ("run_id", "site_id", "url_hash"), replace=True)  # type: ignore[arg-type]
+# keyed by URL hashes in a batch; written with URL ids (db.urls), the key of uq_link
 LINKS = Target(Link.__table__, ("run_id", "source_hash", "target_hash", "tag", "attr"), replace=False)  # type: ignore[arg-type]
+LINK_KEY = ("run_id", "source_id", "target_id", "tag", "attr")
 # site_id is "the site that first asked for it"
 LINK_RESULTS = Target(LinkResult.__table__, ("run_id", "url_hash"), replace=True, keep=("site_id",))  # type: ignore[arg-type]
 COLUMNS = Target(Column.__table__, ("run_id", "site_id", "url_hash"), replace=True)  # type: ignore[arg-type]
@@ -214,6 +217,20 @@ def _write_rows(conn: Connection, target: Target, rows: list[dict[str, Any]]) ->
     conn.execute(stmt, rows)
 
 
+def _write_links(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    urls = {r["source_hash"]: r["source_url"] for r in rows} | {r["target_hash"]: r["target_url"] for r in rows}
+    ids = url_ids(conn, urls)
+    out = []
+    for r in rows:
+        row = {k: v for k, v in r.items() if k not in _LINK_URL_FIELDS}
+        row["source_id"], row["target_id"] = ids[r["source_hash"]], ids[r["target_hash"]]
+        out.append(row)
+    conn.execute(_insert(conn, LINKS.table).on_conflict_do_nothing(index_elements=list(LINK_KEY)), out)
+
+
+_LINK_URL_FIELDS = frozenset(("source_url", "source_hash", "target_url", "target_hash"))
+
+
 def _write_site_scan(conn: Connection, run_id: int, item: SiteScanItem) -> None:
     table: Table = SiteScan.__table__  # type: ignore[assignment]
     item = dataclasses.replace(item, **_clean({"home_url": item.home_url, "error": item.error}))
@@ -257,6 +274,7 @@ def write_batch(conn: Connection, batch: Batch) -> int:
         written += 1
     for target, rows in batch.rows.items():
         if rows:
-            _write_rows(conn, target, list(rows.values()))
+            (_write_links(conn, list(rows.values())) if target is LINKS
+             else _write_rows(conn, target, list(rows.values())))
             written += len(rows)
     return written

@@ -115,7 +115,8 @@ def test_sigkill_mid_crawl(db_url: str, mode: str) -> None:
         incomplete = conn.execute(text("""
             SELECT p.url FROM pages p
             WHERE p.run_id = :r AND (
-                (SELECT count(*) FROM links l WHERE l.run_id = p.run_id AND l.source_hash = p.url_hash) <> :k
+                (SELECT count(*) FROM links l JOIN urls u ON u.id = l.source_id
+                 WHERE l.run_id = p.run_id AND u.hash = p.url_hash) <> :k
                 OR NOT EXISTS (SELECT 1 FROM column_items c WHERE c.run_id = p.run_id AND c.url_hash = p.url_hash)
                 OR NOT EXISTS (SELECT 1 FROM link_results r WHERE r.run_id = p.run_id AND r.url_hash = p.url_hash))
         """), {"r": run_id, "k": LINKS_PER_PAGE}).scalars().all()
