@@ -101,6 +101,7 @@ def _same(one: dict[str, Any], two: dict[str, Any]) -> None:
                                      f"only Celery {sorted(two[key] - one[key])[:5]}"
 
 
+@pytest.mark.timeout(600)  # with its fixture: a one-process scan of every sample site, then the distributed one
 def test_two_celery_workers_find_what_one_process_finds(env: SampleEnv, workers: Workers, one: dict[str, Any]) -> None:
     env.servers.max_inflight.clear()
     pg_url, cleanup = fresh_pg_schema("celery")
