@@ -174,6 +174,12 @@ def test_jobs_survive_a_restart_and_missed_runs_follow_the_misfire_policy(
         db_url: str, tmp_path: Path, fake_cli: tuple[list[str], Path]) -> None:
     cli, log = fake_cli
     cfg = config(tmp_path, jitter_s=0)  # whole-hour probe gaps: the missed times below are exact
+    # the weekly scan's real time moved three days ahead of today: with Monday 03:00 as configured,
+    # a run of this test on a Monday morning in Shanghai would (rightly) catch up that morning's
+    # run, which lies inside the grace window, instead of missing the stored one
+    day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[(dt.datetime.now(cfg.tz) + dt.timedelta(days=3)).weekday()]
+    cfg = cfg.model_copy(update={"weekly_scan": cfg.weekly_scan.model_copy(
+        update={"cron": cfg.weekly_scan.cron.model_copy(update={"day_of_week": day})})})
     rt = runtime(tmp_path, db_url, cfg, ["site-a", "site-b"], cli=cli)
     scheduler.use_runtime(rt)
     specs = scheduler.desired_jobs(cfg, ["site-a", "site-b"])
