@@ -73,7 +73,8 @@ def test_no_scraped_log_record() -> None:
     assert QuietLogFormatter().scraped(_page(1), None, None) is None
 
 
-def test_pipeline_writes_every_item_of_a_batch(db_url: str) -> None:
+def _open_pipeline(db_url: str) -> tuple[Any, int, Any, DatabasePipeline]:
+    """A started run of site-a1 and an open pipeline writing into it."""
     engine = make_engine(db_url)
     with session_factory(engine)() as s:
         runs.sync_registry(s, make_registry())
@@ -82,6 +83,11 @@ def test_pipeline_writes_every_item_of_a_batch(db_url: str) -> None:
     crawler.stats.open_spider()
     pipeline = DatabasePipeline.from_crawler(crawler)
     pipeline.open()
+    return engine, run_id, crawler, pipeline
+
+
+def test_pipeline_writes_every_item_of_a_batch(db_url: str) -> None:
+    engine, run_id, crawler, pipeline = _open_pipeline(db_url)
     for n in range(3):
         pipeline.process_item(ItemBatch([_page(n)] + [_link(n, k) for k in range(4)]))
     pipeline.close_spider()
@@ -92,8 +98,6 @@ def test_pipeline_writes_every_item_of_a_batch(db_url: str) -> None:
     engine.dispose()
 
 
-
-
 def _column(name: str, walked: int, count: int) -> ColumnRecord:
     return ColumnRecord(site_id="site-a1", url=f"{HOME}{name}/", name=name, category="news", kind="list",
                         source="nav", pages_walked=walked, item_count=count)
@@ -101,14 +105,7 @@ def _column(name: str, walked: int, count: int) -> ColumnRecord:
 
 def _column_rows(db_url: str, deliveries: list[ColumnRecord | None]) -> dict[str, tuple[int, int]]:
     """The column rows after the pipeline got `deliveries` in that order (None: a flush)."""
-    engine = make_engine(db_url)
-    with session_factory(engine)() as s:
-        runs.sync_registry(s, make_registry())
-        run_id = runs.start_run(s, dt.date(2026, 11, 30), "full", "", ["site-a1"]).id
-    crawler = get_crawler(settings_dict={"GOVINSPECT_DB_URL": db_url, "GOVINSPECT_RUN_ID": run_id})
-    crawler.stats.open_spider()
-    pipeline = DatabasePipeline.from_crawler(crawler)
-    pipeline.open()
+    engine, run_id, crawler, pipeline = _open_pipeline(db_url)
     for item in deliveries:
         pipeline.flush() if item is None else pipeline.process_item(item)
     pipeline.close_spider()
