@@ -264,7 +264,9 @@ def test_a_scan_waiting_for_a_worker_says_so_and_goes_on_when_one_starts(env: Sa
     qenv = {**os.environ, "GOVINSPECT_BROKER": BROKER, "GOVINSPECT_QUEUE": queue, "PYTHONUNBUFFERED": "1"}
     db = str(tmp_path / "waits.db")
     errlog = tmp_path / "scan.err"
-    scan = subprocess.Popen([sys.executable, "-m", "cli", *scan_args(env, db, "--distributed", "--workers", "2")],
+    # one site: that a distributed scan finds what one process finds is the first test's
+    scan = subprocess.Popen([sys.executable, "-m", "cli", *scan_args(env, db, "--distributed", "--workers", "2",
+                                                                     "--site", "akwjw")],
                             cwd=ROOT, env=qenv, stdout=subprocess.DEVNULL, stderr=errlog.open("w"),
                             start_new_session=True)
     late: Workers | None = None
@@ -286,4 +288,6 @@ def test_a_scan_waiting_for_a_worker_says_so_and_goes_on_when_one_starts(env: Sa
             late.stop()
         _purge(queue)
     assert " ".join(errlog.read_text().split()).count(f"no worker has taken a task from queue {queue}") == 1
-    _same(one, snapshot(f"sqlite:///{db}"))
+    got = snapshot(f"sqlite:///{db}")
+    assert (got["status"], got["sites"]) == ("completed", {("akwjw", "completed")})
+    assert any(f[1] == "akwjw" for f in got["findings"])  # the site's planted defects were judged
