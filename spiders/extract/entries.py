@@ -207,14 +207,14 @@ def _row(item: Any, a: Any, memo: DateMemo | None, pin_class: bool = True) -> tu
     seen = memo.element if memo is not None else {}
     own = ""
     pinned = False
-    for el in item.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if pin_class and not pinned:
+    looking = pin_class  # for a pinning class
+    for el in item.iter(etree.Element):
+        if looking:
             cls = el.get("class")
             if cls:
                 known = _PIN_CLASSES.get(cls)
                 pinned = _pinning(cls) if known is None else known
+                looking = not pinned
         if own or el is item or el in inside or len(el):
             continue
         raw = el.text
@@ -223,7 +223,10 @@ def _row(item: Any, a: Any, memo: DateMemo | None, pin_class: bool = True) -> tu
             if shown is None:
                 text = collapse(raw)
                 shown = seen[raw] = text if len(text) <= DATE_ELEMENT_MAX and _only_date(text, memo) else ""
-            own = shown
+            if shown:
+                own = shown
+                if not looking:
+                    break  # nothing more to find
     return own, pinned
 
 

@@ -128,7 +128,7 @@ class _Index:
         self.here = here
         self.anchors: list[Any] = []
         self._hrefs: list[str] = []
-        self.linked: dict[Any, list[Any]] = {}
+        self.linked: dict[Any, list[Any] | tuple[()]] = {}
         self.parents: list[Any] = []
         self._first: dict[Any, int] = {}
         self._pos: dict[Any, int] = {}
@@ -148,41 +148,57 @@ class _Index:
         of each one's first link in `anchors` (a link's own position) and its place among its
         parent's linked children. Walking up from each link (links come in document order)
         finds every such element once; the part of a walk not found before, reversed, comes
-        next in document order."""
+        next in document order. A link holding links (no page should) is a parent from the walk
+        that finds it with no linked child yet: the next candidate link after it in document
+        order is inside it, so its place among the parents is still in document order."""
         linked, first, pos, root, anchors = self.linked, self._first, self._pos, self.root, self.anchors
-        region_of = self.regions.of
+        known, region_of = self.regions.known, self.regions.of
         parents: list[Any] = []
         hrefs = self._hrefs
         for a in root.iter("a"):
             href = a.get("href")
             if href is None or href.strip()[:11].lower().startswith(_NO_LINK) and not a.get("onclick") \
-                    or region_of(a) == FOOTER:
+                    or (known(a) or region_of(a)) == FOOTER:
                 continue  # no href; a script-only one without a handler; or in the footer
             i = len(anchors)
             anchors.append(a)
             hrefs.append(href)
-            chain: list[Any] = []
-            node, child = a, None
+            # a link comes after its ancestors and before its descendants: it is new here. It
+            # holds no link (the shared empty tuple, no list per link) until one is found in it
+            linked[a] = ()
+            first[a] = i
+            if a is root:
+                continue
+            node, child = a.getparent(), a
+            new: Any = None  # the first element new on this walk; the others in `chain`
+            chain: list[Any] | None = None
             while node is not None:
                 kids = linked.get(node)
                 if kids is not None:
-                    if child is not None:
-                        pos[child] = len(kids)
-                        kids.append(child)
+                    if not kids:  # a link, holding its first link
+                        kids = linked[node] = []
+                        parents.append(node)
+                    pos[child] = len(kids)
+                    kids.append(child)
                     break
-                if child is None:
-                    linked[node] = []
-                else:
-                    linked[node] = [child]
-                    pos[child] = 0
+                linked[node] = [child]
+                pos[child] = 0
                 first[node] = i
-                chain.append(node)
+                if new is None:
+                    new = node
+                elif chain is None:
+                    chain = [new, node]
+                else:
+                    chain.append(node)
                 if node is root:
                     break
                 node, child = node.getparent(), node
-            chain.reverse()
-            parents += chain
-        self.parents = [p for p in parents if linked[p]]
+            if chain is not None:
+                chain.reverse()
+                parents += chain
+            elif new is not None:
+                parents.append(new)
+        self.parents = parents
 
     def _end(self, node: Any) -> int:
         """Where `node`'s links end in `anchors` (they start at _first[node]): at the first link
@@ -209,14 +225,35 @@ class _Index:
         return i
 
     def _read(self, i: int) -> None:
-        a = self.anchors[i]
-        url = self.urls[i] = self._url(a, self._hrefs[i])
-        if url is None:
-            self._weights[i] = -1
-            return
-        attr = self.title_attrs[i] = collapse(a.get("title"))
-        title = self.titles[i] = attr or _title_text(a, attr)
-        self._weights[i] = _link_weight(title)
+        self._read_run(i, i + 1)
+
+    def _read_run(self, lo: int, hi: int) -> None:
+        """Read the unread links from `lo` to `hi` (a wrapper of a whole list reads thousands)."""
+        anchors, hrefs, urls, titles, attrs, weights = \
+            self.anchors, self._hrefs, self.urls, self.titles, self.title_attrs, self._weights
+        resolver, here = self.resolver, self.here
+        for i in range(lo, hi):
+            if weights[i] is not None:
+                continue
+            a = anchors[i]
+            href = hrefs[i].strip()
+            # _url, inline
+            if href[:11].lower().startswith("javascript:") or href in ("", "#"):
+                url = self._scripted(a)
+            else:
+                url = resolver(href)
+                if url == here:
+                    url = None
+            urls[i] = url
+            if url is None:
+                weights[i] = -1
+                continue
+            attr = attrs[i] = collapse(a.get("title"))
+            title = titles[i] = attr or _title_text(a, attr)
+            # _link_weight, with its common case inline
+            n = len(title)
+            weights[i] = n if n > _MORE_LEN and title[0] not in _MORE_PAD and title[-1] not in _MORE_PAD \
+                else _link_weight(title)
 
     def title(self, a: Any) -> str:
         """The title of a candidate link with a URL (_title_text)."""
@@ -235,9 +272,7 @@ class _Index:
         lo, hi = self._first[item], self._end(item)
         weights = self._weights[lo:hi]
         if None in weights:
-            for i in range(lo, hi):
-                if self._weights[i] is None:
-                    self._read(i)
+            self._read_run(lo, hi)
             weights = self._weights[lo:hi]
         best = max(weights)
         if best < 0:
@@ -386,14 +421,16 @@ def find_regions(root: Any, resolver: Resolver, regions: RegionMap, here: str | 
     if not index.anchors:
         return []
     linked, parents = index.linked, index.parents
-    region_of = regions.of
+    known, region_of = regions.known, regions.of
     out: list[Region] = []
     order = 0
     for parent in parents:
         kids = linked[parent]
-        tag = parent.tag
-        if tag in SKIP_TAGS or tag == "a" or not any(k.tag in RECORD_TAGS for k in kids) and len(kids) < 2:
+        if len(kids) == 1 and kids[0].tag not in RECORD_TAGS:
             continue  # no group to judge: nothing but a lone link (the row of one record)
+        tag = parent.tag
+        if tag in SKIP_TAGS or tag == "a":
+            continue
         region = regions.of(parent)
         if region == FOOTER:
             continue
@@ -402,7 +439,7 @@ def find_regions(root: Any, resolver: Resolver, regions: RegionMap, here: str | 
             tag = child.tag
             # a record sits in its list's part of the page: a header or side menu next to
             # the main block is not a record of their common wrapper
-            if (tag in RECORD_TAGS or tag == "a") and region_of(child) == region:
+            if (tag in RECORD_TAGS or tag == "a") and (known(child) or region_of(child)) == region:
                 groups[tag].append(child)
         linkless: dict[str, int] | None = None
         for tag, children in groups.items():
@@ -423,7 +460,7 @@ def find_regions(root: Any, resolver: Resolver, regions: RegionMap, here: str | 
     return out
 
 
-def _linkless(parent: Any, linked: dict[Any, list[Any]]) -> dict[str, int]:
+def _linkless(parent: Any, linked: dict[Any, list[Any] | tuple[()]]) -> dict[str, int]:
     """Per tag, the children of `parent` without a candidate link that show something."""
     counts: dict[str, int] = defaultdict(int)
     for child in parent:
@@ -446,51 +483,65 @@ def _sample(children: list[Any]) -> list[Any]:
     return children[: SAMPLE // 2] + [c for c in spread if c not in children[: SAMPLE // 2]]
 
 
-def _records(children: list[Any], tag: str, index: _Index) -> list[tuple[Record, int]]:
-    """(record, distinct URLs in it) for the children, each URL once."""
-    out: list[tuple[Record, int]] = []
+def _records(children: list[Any], tag: str, index: _Index,
+             limit: int | None = None) -> tuple[list[Record], list[int]]:
+    """The records of the children, each URL once, and the number of distinct URLs in each. With
+    `limit`, a record of more than `limit` elements is left out (its URL still taken)."""
+    records: list[Record] = []
+    counts: list[int] = []
     seen: set[str] = set()
-    linked = index.linked
+    linked, first, anchors, urls, titles, attrs, weights = \
+        index.linked, index._first, index.anchors, index.urls, index.titles, index.title_attrs, index._weights
     for child in children:
-        kids = linked.get(child)
         if tag == "a":
-            url = index.url(child)
-            if url is None:
+            if index.url(child) is None:
                 continue
             a, n_urls = child, 1
-        elif kids is not None and len(kids) == 1 and not linked[kids[0]] and tag != "tr":
-            a, n_urls = kids[0], 1  # the common row: one link
         else:
-            found = _record_link(child, index, title_cell(child) if tag == "tr" else None)
-            if found is None:
-                continue
-            a, url, n_urls = found
-        i = index.position(a)
-        if i is None or (url := index.urls[i]) is None or url in seen or not index.titles[i]:
+            kids = linked.get(child)
+            if kids is not None and len(kids) == 1 and not linked[kids[0]] and tag != "tr":
+                a, n_urls = kids[0], 1  # the common row: one link
+            else:
+                found = _record_link(child, index, title_cell(child) if tag == "tr" else None)
+                if found is None:
+                    continue
+                a, _, n_urls = found
+        # index.position(a), inline
+        i = first.get(a)
+        if i is None or anchors[i] is not a:
+            continue
+        if weights[i] is None:
+            index._read_run(i, i + 1)
+        url = urls[i]
+        if url is None or url in seen or not titles[i]:
             continue  # an icon link (share buttons, a picture without alt) titles nothing
         seen.add(url)
-        out.append((Record(child, a, url, index.title_attrs[i]), n_urls))
-    return out
+        if limit is not None and _size(child) > limit:
+            continue
+        records.append(Record(child, a, url, attrs[i]))
+        counts.append(n_urls)
+    return records, counts
 
 
 def _score(parent: Any, tag: str, children: list[Any], index: _Index, region: str,
            page_host: str | None) -> Region | None:
     sample = _sample(children)
-    found = _records(sample, tag, index)
+    found, counts = _records(sample, tag, index)
     if len(found) >= 2:
         # records are alike in size: a wrapper holding the article among small link rows is none
-        sizes = [_size(r.item) for r, _ in found]
+        sizes = [_size(r.item) for r in found]
         limit = 8 * sorted(sizes)[(len(sizes) - 1) // 2] + 20
         # and among two, a block of running text is the article next to a link, not a row
-        found = [(r, k) for (r, k), size in zip(found, sizes, strict=True)
-                 if size <= limit and not (len(found) == 2 and _is_prose(r.item))]
+        kept = [k for k, (r, size) in enumerate(zip(found, sizes, strict=True))
+                if size <= limit and not (len(found) == 2 and _is_prose(r.item))]
+        found, counts = [found[k] for k in kept], [counts[k] for k in kept]
     else:
         limit = None
     n = len(found)
     if n == 0:
         return None
     title_len = dated = multi = same_host = numeric = documents = url_dated = biggest = 0
-    for r, n_urls in found:
+    for r, n_urls in zip(found, counts, strict=True):
         text = index.title(r.a)
         if _NUMERIC.match(text):
             numeric += 1  # a pager's 1 2 3 … links
@@ -511,7 +562,7 @@ def _score(parent: Any, tag: str, children: list[Any], index: _Index, region: st
     # each styled its own way (#top, #main; left, right): layout blocks. Numbered ids of list
     # rows (line_u41_0, line_u41_1) are one style
     styles = [_DIGITS_RUN.sub("", (r.item.get("class") or "").strip() + "#" + (r.item.get("id") or "").strip())
-              for r, _ in found]
+              for r in found]
     if n >= 2 and all(st != "#" for st in styles) and len(set(styles)) == n:
         return None
     avg_len = title_len / n
@@ -538,10 +589,10 @@ def _score(parent: Any, tag: str, children: list[Any], index: _Index, region: st
     if block:
         score *= 0.1
     depth = sum(1 for _ in parent.iterancestors())
-    region_ = Region(parent, [r for r, _ in found], score, dated_share, block, region, depth)
+    region_ = Region(parent, found, score, dated_share, block, region, depth)
     if len(sample) != len(children):
         def complete() -> list[Record]:
-            return [r for r, _ in _records(children, tag, index) if limit is None or _size(r.item) <= limit]
+            return _records(children, tag, index, limit)[0]
         region_.complete = complete
     return region_
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from lxml import etree
@@ -126,6 +126,12 @@ class RegionMap:
 
     def items(self) -> Iterable[tuple[Any, str]]:
         return self._map.items()
+
+    @property
+    def known(self) -> Callable[[Any], str | None]:
+        """The region of an element of the map, None for anything else: `of` without its
+        fallbacks, for loops over many elements (a bound dict lookup, no Python call)."""
+        return self._map.get
 
 
 def _walk_up(el: Any) -> str:

@@ -27,18 +27,26 @@ _WS = re.compile(r"[ \t\r\f\v\xa0\u3000\u200b\ufeff]+")
 _ANY_WS = re.compile(r"[\s\xa0\u3000\u200b\ufeff]+")
 
 
+# _ANY_WS less what str.split() splits on (re's \s is str.isspace(), nbsp and U+3000 included)
+_NOT_SPLIT = ("\u200b", "\ufeff")
+
+
 def collapse(text: str | None) -> str:
     """All whitespace runs (incl. nbsp, ideographic space, newlines) -> one space, stripped."""
     if not text:
         return ""
-    return _ANY_WS.sub(" ", text).strip()
+    if _NOT_SPLIT[0] in text or _NOT_SPLIT[1] in text:
+        return _ANY_WS.sub(" ", text).strip()
+    return " ".join(text.split())  # the same, several times faster (every title, every row)
 
 
 def compact(text: str | None) -> str:
     """All whitespace removed (column names, labels)."""
     if not text:
         return ""
-    return _ANY_WS.sub("", text)
+    if _NOT_SPLIT[0] in text or _NOT_SPLIT[1] in text:
+        return _ANY_WS.sub("", text)
+    return "".join(text.split())
 
 
 def _tagname(el: Any) -> str | None:
