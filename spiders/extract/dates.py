@@ -202,10 +202,19 @@ GENERATED_METAS = ("others", "htmlgeneratetime")
 def _metas(sel: Selector, names: tuple[str, ...]) -> dict[str, str]:
     """The first content of each of the named metas."""
     metas: dict[str, str] = {}
-    for m in sel.xpath("//meta[@name][@content]"):
-        name = (m.attrib.get("name") or "").strip().lower()
+    root = sel.root
+    if isinstance(getattr(root, "tag", None), str):
+        # the document's <meta> elements, as //meta finds them, without a Selector for each
+        elements = root.getroottree().getroot().iter("meta")
+    else:
+        elements = (m.root for m in sel.xpath("//meta"))
+    for m in elements:
+        name, content = m.get("name"), m.get("content")
+        if name is None or content is None:
+            continue
+        name = name.strip().lower()
         if name in names and name not in metas:
-            metas[name] = m.attrib.get("content") or ""
+            metas[name] = content
     return metas
 
 

@@ -4,9 +4,9 @@ rules that turn one list item (an li / tr / dd / div / p, or a Hanweb record) in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from lxml import etree
 from parsel import Selector
@@ -295,27 +295,56 @@ def build_entry_with_text(a: Any, url: str, ctx: PageContext, text: str) -> List
                      pinned=is_pinned(a, text))
 
 
+class Row(Protocol):
+    """One list item to read: the item, its title link, the link's URL and, when already read,
+    its title attribute collapsed (records.Record is one)."""
+
+    item: Any
+    a: Any
+    url: str
+    title_attr: str | None
+
+
+class EntryRow(NamedTuple):
+    item: Any
+    a: Any
+    url: str
+    title_attr: str | None = None
+
+
 def build_entry(item: Any, a: Any, url: str, ctx: PageContext, pins: tuple[bool, bool] = (True, True),
                 title_attr: str | None = None) -> ListEntry:
     """The entry of one list item. `pins`: what list_pins said of its list; `title_attr`: the
     link's title attribute collapsed, when already read."""
+    return build_entries((EntryRow(item, a, url, title_attr),), ctx, pins)[0]
+
+
+def build_entries(rows: Iterable[Row], ctx: PageContext, pins: tuple[bool, bool] = (True, True)) -> list[ListEntry]:
+    """build_entry for each row of one list, in one loop (a list can have thousands)."""
     memo = ctx.dates_read
-    own, pinned = _row(item, a, memo, pins[1])
-    if own:  # what _entry_date would read first, already read by _row
-        published, date_text, _ = memo.parsed[own]
-        source: str | None = "list"
-    else:
-        published, date_text, source = _entry_date(item, a, url, ctx, own)
-    if title_attr is None:
-        title_attr = collapse(a.get("title"))
-    title = title_attr or link_title(a)
-    if source == "list" and date_text and not title_attr and title != date_text:
-        # <a><span>标题</span><i>2026-08-14</i></a>: the date is not part of the title
-        if title.endswith(date_text):
-            title = title[: -len(date_text)].rstrip(" []【】()（）")
-        elif title.startswith(date_text):
-            title = title[len(date_text):].lstrip(" []【】()（）")
-    return ListEntry(title, url, published, date_text[:100], source, pinned or pins[0] and _text_pinned(item))
+    parsed = memo.parsed
+    text_pins, class_pins = pins
+    out: list[ListEntry] = []
+    for row in rows:
+        item, a, url, title_attr = row.item, row.a, row.url, row.title_attr
+        own, pinned = _row(item, a, memo, class_pins)
+        if own:  # what _entry_date would read first, already read by _row
+            published, date_text, _ = parsed[own]
+            source: str | None = "list"
+        else:
+            published, date_text, source = _entry_date(item, a, url, ctx, own)
+        if title_attr is None:
+            title_attr = collapse(a.get("title"))
+        title = title_attr or link_title(a)
+        if source == "list" and date_text and not title_attr and title != date_text:
+            # <a><span>标题</span><i>2026-08-14</i></a>: the date is not part of the title
+            if title.endswith(date_text):
+                title = title[: -len(date_text)].rstrip(" []【】()（）")
+            elif title.startswith(date_text):
+                title = title[len(date_text):].lstrip(" []【】()（）")
+        out.append(ListEntry(title, url, published, date_text[:100], source,
+                             pinned or text_pins and _text_pinned(item)))
+    return out
 
 
 def first_article_link(item: Any, resolver: Resolver) -> tuple[Any, str] | None:

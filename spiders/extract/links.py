@@ -66,15 +66,12 @@ class Resolver:
     def __call__(self, value: str | None) -> str | None:
         if value is None:
             return None
-        result = self._cache.get(value, _UNSEEN)
-        if result is not _UNSEEN:
-            return result
-        result = None
         if self._http and "//" not in value and _PATH_CHARS.match(value):
             # a path of plain characters ("/a/b.html", "b.html", "../../gkml/202611/t1.shtml"):
             # its folder is resolved once per page (a list repeats it on every row) and the file
             # name appended, as urljoin's segment walk would; unless the result would not be
-            # canonical as it stands, or the last segment is a dot segment
+            # canonical as it stands, or the last segment is a dot segment. Cheaper than a
+            # lookup in the cache, so not kept in it
             cut = value.rfind("/") + 1
             name = value[cut:]
             if name != "." and name != "..":
@@ -82,9 +79,11 @@ class Resolver:
                 if prefix is None:
                     prefix = self._folder(value[:cut])
                 if prefix:
-                    result = prefix + name
-        if result is None:
-            result = resolve(self.base, value, self.encoding)
+                    return prefix + name
+        result = self._cache.get(value, _UNSEEN)
+        if result is not _UNSEEN:
+            return result
+        result = resolve(self.base, value, self.encoding)
         if len(self._cache) < 200_000:
             self._cache[value] = result
         return result

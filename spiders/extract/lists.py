@@ -18,7 +18,7 @@ from spiders.extract.entries import (
     ListEntry,
     ListResult,
     PageContext,
-    build_entry,
+    build_entries,
     build_entry_with_text,
     css_path,
     find_placeholder,
@@ -85,17 +85,18 @@ class HtmlListExtractor:
                 return ListResult(entries=[], container=css_path(empty), meta={"empty_list": True})
             return ListResult(entries=[], placeholder=placeholder, container="")
         pins = list_pins(best.container)
-        entries = [record_entry(r, ctx, pins) for r in best.records]
+        entries = record_entries(best.records, ctx, pins)
         return ListResult(entries=entries, placeholder=placeholder, container=css_path(best.container))
 
 
-def record_entry(rec: Record, ctx: PageContext, pins: tuple[bool, bool] = (True, True)) -> ListEntry:
-    """A record as a list entry; a flat record (a bare link among its parent's links) takes its
+def record_entries(records: list[Record], ctx: PageContext, pins: tuple[bool, bool] = (True, True)) -> list[ListEntry]:
+    """Records as list entries; a flat record (a bare link among its parent's links) takes its
     date from the text that follows it. `pins`: as build_entry."""
-    entry = build_entry(rec.item, rec.a, rec.url, ctx, pins, rec.title_attr)
-    if rec.item is rec.a and entry.date_source != "list":
-        entry = build_entry_with_text(rec.a, rec.url, ctx, after_text(rec.a)) or entry
-    return entry
+    entries = build_entries(records, ctx, pins)
+    for k, rec in enumerate(records):
+        if rec.item is rec.a and entries[k].date_source != "list":
+            entries[k] = build_entry_with_text(rec.a, rec.url, ctx, after_text(rec.a)) or entries[k]
+    return entries
 
 
 class DataBodyExtractor:
