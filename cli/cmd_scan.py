@@ -96,7 +96,11 @@ def scan(
         "--worker-timeout", metavar="SECONDS", min=1, envvar="GOVINSPECT_WORKER_TIMEOUT",
         help="With --distributed: give up (the run failed, exit 1) when no worker has taken any of the run's "
         "site tasks for this long (default: wait; a line on stderr says so after "
-        f"{NO_WORKER_NOTICE_S:g} s)")] = None,
+        f"{NO_WORKER_NOTICE_S:g} s, see --worker-notice)")] = None,
+    worker_notice: Annotated[float, typer.Option(
+        "--worker-notice", metavar="SECONDS", min=1, envvar="GOVINSPECT_WORKER_NOTICE",
+        help="With --distributed: the line on stderr saying no worker has taken any of the run's site tasks "
+        "comes after this long")] = NO_WORKER_NOTICE_S,
 ) -> None:
     """Crawl the configured sites into the database, then run the checks and scores."""
     from db.session import resolve_url
@@ -106,7 +110,8 @@ def scan(
                           kind=kind.value if kind else ("single" if site else "full"), progress=not no_progress,
                           log_file=str(log_file) if log_file else None, run_checks=not no_checks,
                           skip_busy=skip_busy, workers=workers or default_workers(),
-                          distributed=distributed, resume=resume, worker_timeout=worker_timeout)
+                          distributed=distributed, resume=resume, worker_timeout=worker_timeout,
+                          worker_notice=worker_notice)
     except ConfigError as exc:
         say_error("[red]config error:[/]", exc)
         raise typer.Exit(exitcodes.USAGE) from None

@@ -152,6 +152,7 @@ def run_scan(
     distributed: bool = False,
     resume: int | None = None,
     worker_timeout: float | None = None,
+    worker_notice: float | None = None,
 ) -> ScanResult:
     """Scan the registry's sites and new-media accounts (or only `site_ids`, which may name either),
     record the run, then run the checks and scores. One crawl in this process with `workers` 1;
@@ -160,7 +161,9 @@ def run_scan(
     Celery workers (scan.tasks). `resume`: finish that run, which died (db.runs.resume_run): its
     date, kind and registry are the run's own, and only its sites that did not complete are
     crawled, each again from its start. `worker_timeout` (distributed): give up, the run failed,
-    when no worker has taken any of its site tasks for that many seconds (scan.tasks)."""
+    when no worker has taken any of its site tasks for that many seconds (scan.tasks);
+    `worker_notice` (distributed): say so on stderr after that many seconds (default
+    scan.tasks.NO_WORKER_NOTICE_S)."""
     from db import runs
     from db.migrate import upgrade
 
@@ -239,8 +242,9 @@ def run_scan(
             from scan import tasks as celery_tasks
 
             try:
+                notice = {} if worker_notice is None else {"notice_after": worker_notice}
                 outcome = celery_tasks.run_site_tasks(tasks, on_done, worker_timeout=worker_timeout,
-                                                      notify=_notifier(log_file))
+                                                      notify=_notifier(log_file), **notice)
             except celery_tasks.NoWorkerError as exc:
                 try:
                     _finish(engine, run_id, "failed", f"no worker: {exc}", {}, {}, {})

@@ -79,5 +79,30 @@ def scan_args(env: SampleEnv, db_url: str, *extra: str) -> list[str]:
             "--no-progress", *extra]
 
 
+def snapshot(db_url: str) -> dict[str, Any]:
+    """What a scan concluded, independent of row ids and timing: the last run's status, its site
+    ends, every finding, its link results and its pages."""
+    from sqlalchemy import select
+
+    from db.models import Finding, LinkResult, Page, ScanRun, SiteScan
+    from db.session import make_engine, session_factory
+
+    engine = make_engine(db_url)
+    with session_factory(engine)() as s:
+        run = s.scalars(select(ScanRun).order_by(ScanRun.id.desc())).first()
+        assert run is not None
+        out = {
+            "status": run.status,
+            "sites": {(x.site_id, x.status) for x in s.scalars(select(SiteScan).where(SiteScan.run_id == run.id))},
+            "findings": {(f.check_id, f.subject_id, f.target, f.severity, f.detail)
+                         for f in s.scalars(select(Finding))},
+            "results": {(r.url, r.ok, r.error_class, r.status)
+                        for r in s.scalars(select(LinkResult).where(LinkResult.run_id == run.id))},
+            "pages": {(p.site_id, p.url, p.status) for p in s.scalars(select(Page).where(Page.run_id == run.id))},
+        }
+    engine.dispose()
+    return out
+
+
 def load_truth(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))

@@ -8,7 +8,8 @@ import json
 from typing import Any
 
 import pytest
-from samples_env import SampleEnv, run_cli, scan_args, start_samples
+from samples_env import SampleEnv, run_cli
+from shared_samples import ReferenceScan
 from sqlalchemy import select
 
 from db.models import Finding, Score
@@ -18,18 +19,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    tmp = tmp_path_factory.mktemp("checks_e2e")
-    env: SampleEnv = start_samples(tmp, first_octet=8, accounts=True)
-    try:
-        db = str(tmp / "checks.db")
-        proc = run_cli(*scan_args(env, db), env=env.env)
-        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
-    finally:
-        env.stop()
-    engine = make_engine(db)
+def scanned(samples: SampleEnv, reference_scan: ReferenceScan) -> Any:
+    engine = make_engine(reference_scan.db)
     session = session_factory(engine)()
-    yield env, db, session
+    yield samples, reference_scan.db, session
     session.close()
     engine.dispose()
 

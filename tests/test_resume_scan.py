@@ -12,21 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
-from samples_env import ROOT, SampleEnv, run_cli, scan_args, start_samples
+from samples_env import ROOT, SampleEnv, run_cli, scan_args, snapshot
+from shared_samples import ReferenceScan
 from sqlalchemy import func, select
-from test_scale_workers import snapshot
 
 from db.models import Column, ColumnItem, Link, Page, ScanRun, SiteScan
 from db.session import make_engine, session_factory
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory):
-    env = start_samples(tmp_path_factory.mktemp("resume"), first_octet=24)
-    yield env
-    env.stop()
 
 
 def _site_states(db: str) -> dict[str, tuple[str, object]]:
@@ -41,7 +34,8 @@ def _kill_mid_crawl(env: SampleEnv, db: str, timeout: float = 300) -> None:
     """Start a scan with two workers and SIGKILL all its processes once some site has completed
     and some site is still being crawled."""
     proc = subprocess.Popen([sys.executable, "-m", "cli", *scan_args(env, db, "--workers", "2")], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env={**os.environ, **env.env})
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:
@@ -79,12 +73,10 @@ def _row_counts(db: str) -> dict[str, int]:
     return out
 
 
-@pytest.mark.timeout(600)  # a whole scan of every sample site, then a killed one and its resume
-def test_a_killed_scan_resumes_to_what_an_uninterrupted_scan_finds(env: SampleEnv, tmp_path: Path) -> None:
-    whole_db = str(tmp_path / "whole.db")
-    proc = run_cli(*scan_args(env, whole_db, "--workers", "2"))
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
-
+@pytest.mark.timeout(600)  # the session's reference scan, then a killed scan and its resume
+def test_a_killed_scan_resumes_to_what_an_uninterrupted_scan_finds(samples: SampleEnv, reference_scan: ReferenceScan,
+                                                                   tmp_path: Path) -> None:
+    env = samples
     db = str(tmp_path / "killed.db")
     _kill_mid_crawl(env, db)
     before = _site_states(db)
@@ -96,17 +88,17 @@ def test_a_killed_scan_resumes_to_what_an_uninterrupted_scan_finds(env: SampleEn
     with session_factory(engine)() as s:
         run_id = s.scalars(select(ScanRun.id)).one()
     engine.dispose()
-    proc = run_cli("scan", "--db", db, "--resume", str(run_id), "--no-progress", "--workers", "2")
+    proc = run_cli("scan", "--db", db, "--resume", str(run_id), "--no-progress", "--workers", "2", env=env.env)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
 
     after = _site_states(db)
     # the sites that had finished were not crawled again: same end, not one page fetched again
     assert {sid: after[sid] for sid in finished} == {sid: before[sid] for sid in finished}
     assert fetched_before and _fetched(db, finished) == fetched_before
-    assert all(st == "completed" for st, _ in after.values())
-    whole, resumed = snapshot(whole_db), snapshot(db)
+    assert all(st == "completed" for sid, (st, _) in after.items() if sid in env.truth["sites"])
+    whole, resumed = reference_scan.snapshot, snapshot(db)
     assert resumed["status"] == "completed"
     for key in ("sites", "findings", "results", "pages"):
         assert whole[key] == resumed[key], f"{key}: only uninterrupted {sorted(whole[key] - resumed[key])[:5]}; " \
                                            f"only resumed {sorted(resumed[key] - whole[key])[:5]}"
-    assert _row_counts(db) == _row_counts(whole_db)  # no duplicate and no leftover row
+    assert _row_counts(db) == _row_counts(reference_scan.db)  # no duplicate and no leftover row

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from conftest_db import fresh_pg_schema
-from samples_env import ROOT, SampleEnv, run_cli, scan_args, start_samples
-from test_scale_workers import snapshot
+from samples_env import ROOT, SampleEnv, run_cli, scan_args, snapshot
+from shared_samples import ReferenceScan
 
 pytestmark = pytest.mark.slow
 
@@ -35,8 +35,10 @@ def _redis_up() -> bool:
 class Workers:
     """`govinspect worker` processes on a queue of their own."""
 
-    def __init__(self, tmp: Path, count: int, queue: str | None = None, concurrency: int = 1) -> None:
-        self.env = {**os.environ, "GOVINSPECT_BROKER": BROKER,
+    def __init__(self, tmp: Path, count: int, queue: str | None = None, concurrency: int = 1,
+                 extra_env: dict[str, str] | None = None) -> None:
+        # extra_env: the sample accounts' credentials, read by whichever worker crawls them
+        self.env = {**os.environ, **(extra_env or {}), "GOVINSPECT_BROKER": BROKER,
                     "GOVINSPECT_QUEUE": queue or f"gi-test-{uuid.uuid4().hex[:8]}", "PYTHONUNBUFFERED": "1"}
         self.logs = [tmp / f"worker{n}.log" for n in range(count)]
         self.procs = [subprocess.Popen([sys.executable, "-m", "cli", "worker", "--concurrency", str(concurrency),
@@ -67,17 +69,15 @@ class Workers:
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampleEnv]:
-    env = start_samples(tmp_path_factory.mktemp("celery"), first_octet=23)
-    yield env
-    env.stop()
+def env(samples: SampleEnv) -> SampleEnv:
+    return samples
 
 
 @pytest.fixture
-def workers(tmp_path: Path) -> Iterator[Workers]:
+def workers(env: SampleEnv, tmp_path: Path) -> Iterator[Workers]:
     if not _redis_up():
         pytest.fail(f"Redis is not answering at {BROKER} (scripts/test.sh starts it)")
-    w = Workers(tmp_path, 2)
+    w = Workers(tmp_path, 2, extra_env=env.env)
     try:
         w.wait_ready()
         yield w
@@ -86,12 +86,9 @@ def workers(tmp_path: Path) -> Iterator[Workers]:
 
 
 @pytest.fixture(scope="module")
-def one(env: SampleEnv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """What a one-process scan of the sample sites finds."""
-    one_db = str(tmp_path_factory.mktemp("one") / "one.db")
-    proc = run_cli(*scan_args(env, one_db, "--workers", "1"))
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
-    return snapshot(one_db)
+def one(reference_scan: ReferenceScan) -> dict[str, Any]:
+    """What a one-process scan of the sample sites finds (the session's reference scan)."""
+    return reference_scan.snapshot
 
 
 def _same(one: dict[str, Any], two: dict[str, Any]) -> None:
@@ -101,13 +98,37 @@ def _same(one: dict[str, Any], two: dict[str, Any]) -> None:
                                      f"only Celery {sorted(two[key] - one[key])[:5]}"
 
 
+# the kill tests scan a few sites: the largest two (so a kill lands mid-site) and a small one;
+# that every site comes out the same through Celery is the first test's
+KILL_SITES = ("hbq-www", "akjyj", "akwjw")
+
+
+def _same_for_sites(one: dict[str, Any], got: dict[str, Any], sites: tuple[str, ...]) -> None:
+    """`got`, a scan of `sites` only, concluded what the whole reference scan concluded of them:
+    the same site ends, findings and pages, and every link verdict it reached is the reference's."""
+    assert got["status"] == "completed"
+    mine = {
+        "sites": {x for x in one["sites"] if x[0] in sites},
+        "findings": {f for f in one["findings"] if f[1] in sites},
+        "pages": {p for p in one["pages"] if p[0] in sites},
+    }
+    for key, want in mine.items():
+        assert got[key] == want, f"{key}: only one process {sorted(want - got[key])[:5]}; " \
+                                 f"only Celery {sorted(got[key] - want)[:5]}"
+    assert got["results"] <= one["results"], sorted(got["results"] - one["results"])[:5]
+
+
+def _kill_scan_args(env: SampleEnv, db: str) -> list[str]:
+    return scan_args(env, db, "--distributed", "--workers", "2", *[a for s in KILL_SITES for a in ("--site", s)])
+
+
 @pytest.mark.timeout(600)  # with its fixture: a one-process scan of every sample site, then the distributed one
 def test_two_celery_workers_find_what_one_process_finds(env: SampleEnv, workers: Workers, one: dict[str, Any]) -> None:
     env.servers.max_inflight.clear()
     pg_url, cleanup = fresh_pg_schema("celery")
     try:
         proc = run_cli(*scan_args(env, pg_url, "--distributed", "--workers", "2"),
-                       env={k: workers.env[k] for k in ("GOVINSPECT_BROKER", "GOVINSPECT_QUEUE")})
+                       env={k: workers.env[k] for k in ("GOVINSPECT_BROKER", "GOVINSPECT_QUEUE", *env.env)})
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
         two = snapshot(pg_url)
     finally:
@@ -129,7 +150,7 @@ def _pool_children(pid: int) -> list[int]:
 def test_a_worker_process_killed_mid_site_gives_the_site_back(env: SampleEnv, workers: Workers,
                                                              one: dict[str, Any], tmp_path: Path) -> None:
     db = str(tmp_path / "killed.db")
-    scan = subprocess.Popen([sys.executable, "-m", "cli", *scan_args(env, db, "--distributed", "--workers", "2")],
+    scan = subprocess.Popen([sys.executable, "-m", "cli", *_kill_scan_args(env, db)],
                             cwd=ROOT, env=workers.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         victim = workers.procs[0].pid
@@ -147,7 +168,7 @@ def test_a_worker_process_killed_mid_site_gives_the_site_back(env: SampleEnv, wo
     assert scan.returncode == 0, out[-3000:] + err[-5000:]
     log = workers.logs[0].read_text(errors="replace")
     assert "WorkerLostError" in log or "exited prematurely" in log, log[-3000:]
-    _same(one, snapshot(f"sqlite:///{db}"))
+    _same_for_sites(one, snapshot(f"sqlite:///{db}"), KILL_SITES)
 
 
 def test_a_worker_killed_with_the_scan_is_resumed(env: SampleEnv, workers: Workers, one: dict[str, Any],
@@ -155,7 +176,7 @@ def test_a_worker_killed_with_the_scan_is_resumed(env: SampleEnv, workers: Worke
     """A whole worker SIGKILLed (its task stays unacknowledged in Redis) and the waiting scan with
     it: `scan --resume --distributed` gives the unfinished sites to the worker left."""
     db = str(tmp_path / "lost.db")
-    scan = subprocess.Popen([sys.executable, "-m", "cli", *scan_args(env, db, "--distributed", "--workers", "2")],
+    scan = subprocess.Popen([sys.executable, "-m", "cli", *_kill_scan_args(env, db)],
                             cwd=ROOT, env=workers.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     try:
@@ -183,14 +204,14 @@ def test_a_worker_killed_with_the_scan_is_resumed(env: SampleEnv, workers: Worke
         done_before = {x.site_id: x.finished_at for x in s.scalars(select(SiteScan)) if x.status == "completed"}
     engine.dispose()
     proc = run_cli("scan", "--db", db, "--resume", str(run_id), "--no-progress", "--distributed", "--workers", "2",
-                   env={k: workers.env[k] for k in ("GOVINSPECT_BROKER", "GOVINSPECT_QUEUE")})
+                   env={k: workers.env[k] for k in ("GOVINSPECT_BROKER", "GOVINSPECT_QUEUE", *env.env)})
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
     engine = make_engine(db)
     with session_factory(engine)() as s:
         after = {x.site_id: x.finished_at for x in s.scalars(select(SiteScan))}
     engine.dispose()
     assert {sid: after[sid] for sid in done_before} == done_before  # finished sites not crawled again
-    _same(one, snapshot(f"sqlite:///{db}"))
+    _same_for_sites(one, snapshot(f"sqlite:///{db}"), KILL_SITES)
 
 
 def _purge(queue: str) -> None:
@@ -210,7 +231,9 @@ def test_a_scan_nobody_takes_says_so_and_gives_up_when_told(env: SampleEnv, tmp_
     db = str(tmp_path / "nobody.db")
     try:
         started = time.monotonic()
-        proc = run_cli(*scan_args(env, db, "--distributed", "--workers", "2", "--worker-timeout", "3"), env=qenv,
+        # two sites: two tasks nobody takes, then a late worker that skips them
+        proc = run_cli(*scan_args(env, db, "--distributed", "--workers", "2", "--worker-timeout", "3",
+                                  "--site", "akwjw", "--site", "zyx-www"), env=qenv,
                        timeout=120)
         took = time.monotonic() - started
         assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
@@ -232,7 +255,7 @@ def test_a_scan_nobody_takes_says_so_and_gives_up_when_told(env: SampleEnv, tmp_
         engine.dispose()
         # the tasks the scan gave up on are still queued: a worker that comes later skips them
         env.servers.max_inflight.clear()
-        late = Workers(tmp_path, 1, queue)
+        late = Workers(tmp_path, 1, queue, extra_env=env.env)
         try:
             late.wait_ready()
             import redis
@@ -258,27 +281,27 @@ def test_a_scan_waiting_for_a_worker_says_so_and_goes_on_when_one_starts(env: Sa
     worker started then."""
     if not _redis_up():
         pytest.fail(f"Redis is not answering at {BROKER} (scripts/test.sh starts it)")
-    from scan.tasks import NO_WORKER_NOTICE_S
-
     queue = f"gi-test-{uuid.uuid4().hex[:8]}"
     qenv = {**os.environ, "GOVINSPECT_BROKER": BROKER, "GOVINSPECT_QUEUE": queue, "PYTHONUNBUFFERED": "1"}
     db = str(tmp_path / "waits.db")
     errlog = tmp_path / "scan.err"
     # one site: that a distributed scan finds what one process finds is the first test's
+    notice = 3
     scan = subprocess.Popen([sys.executable, "-m", "cli", *scan_args(env, db, "--distributed", "--workers", "2",
+                                                                     "--worker-notice", str(notice),
                                                                      "--site", "akwjw")],
                             cwd=ROOT, env=qenv, stdout=subprocess.DEVNULL, stderr=errlog.open("w"),
                             start_new_session=True)
     late: Workers | None = None
     try:
-        deadline = time.monotonic() + NO_WORKER_NOTICE_S + 60
+        deadline = time.monotonic() + notice + 60
         while "start one with `govinspect worker`" not in " ".join(errlog.read_text(errors="replace").split()):
             assert scan.poll() is None, errlog.read_text()[-3000:]
             assert time.monotonic() < deadline, errlog.read_text()[-3000:]
             time.sleep(0.5)
         time.sleep(2)
         assert scan.poll() is None, "the scan stopped waiting without --worker-timeout"
-        late = Workers(tmp_path, 1, queue, concurrency=2)
+        late = Workers(tmp_path, 1, queue, concurrency=2, extra_env=env.env)
         assert scan.wait(timeout=600) == 0, errlog.read_text()[-3000:]
     finally:
         if scan.poll() is None:

@@ -4,54 +4,26 @@ gives, and a link outside the sites is requested once per run whichever process 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from faultserver import FaultServer, page, site_entry, write_registry
-from samples_env import SampleEnv, run_cli, scan_args, start_samples
+from samples_env import SampleEnv, run_cli, scan_args, snapshot
+from shared_samples import ReferenceScan
 from sqlalchemy import select
 
-from db.models import Finding, LinkResult, Page, ScanRun, SiteScan
+from db.models import LinkResult
 from db.session import make_engine, session_factory
 
 pytestmark = pytest.mark.slow
 
 
-def snapshot(db_url: str) -> dict[str, Any]:
-    """What a scan concluded, independent of row ids and timing."""
-    engine = make_engine(db_url)
-    with session_factory(engine)() as s:
-        run = s.scalars(select(ScanRun).order_by(ScanRun.id.desc())).first()
-        assert run is not None
-        out = {
-            "status": run.status,
-            "sites": {(x.site_id, x.status) for x in s.scalars(select(SiteScan).where(SiteScan.run_id == run.id))},
-            "findings": {(f.check_id, f.subject_id, f.target, f.severity, f.detail)
-                         for f in s.scalars(select(Finding))},
-            "results": {(r.url, r.ok, r.error_class, r.status)
-                        for r in s.scalars(select(LinkResult).where(LinkResult.run_id == run.id))},
-            "pages": {(p.site_id, p.url, p.status) for p in s.scalars(select(Page).where(Page.run_id == run.id))},
-        }
-    engine.dispose()
-    return out
-
-
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory):
-    env = start_samples(tmp_path_factory.mktemp("workers"), first_octet=21)
-    yield env
-    env.stop()
-
-
-@pytest.mark.timeout(600)  # two scans of every sample site, one after the other
-def test_two_workers_find_what_one_process_finds(env: SampleEnv, tmp_path: Path) -> None:
-    got = {}
-    for workers in ("1", "2"):
-        db = str(tmp_path / f"w{workers}.db")
-        proc = run_cli(*scan_args(env, db, "--workers", workers))
-        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
-        got[workers] = snapshot(db)
-    one, two = got["1"], got["2"]
+@pytest.mark.timeout(600)  # with the session's reference scan: two scans of every sample site
+def test_two_workers_find_what_one_process_finds(samples: SampleEnv, reference_scan: ReferenceScan,
+                                                 tmp_path: Path) -> None:
+    db = str(tmp_path / "w2.db")
+    proc = run_cli(*scan_args(samples, db, "--workers", "2"), env=samples.env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+    one, two = reference_scan.snapshot, snapshot(db)
     assert one["status"] == two["status"] == "completed"
     assert one["findings"], "the sample sites have planted defects"
     for key in ("sites", "findings", "results", "pages"):

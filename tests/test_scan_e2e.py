@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
-from samples_env import SampleEnv, run_cli, scan_args, start_samples
+from samples_env import SampleEnv, run_cli, scan_args
 from sqlalchemy import select
 
 from db.models import Column, ColumnItem, Link, LinkResult, Page, ScanRun, SiteScan
@@ -22,27 +22,26 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory):
-    env = start_samples(tmp_path_factory.mktemp("e2e"))
-    yield env
-    env.servers.stop()
+def env(samples: SampleEnv) -> SampleEnv:
+    return samples
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def scanned(request: pytest.FixtureRequest, env: SampleEnv, tmp_path_factory: pytest.TempPathFactory):
+def scanned(request: pytest.FixtureRequest, env: SampleEnv):
+    """The session's one-process reference scan on SQLite; a scan of the same sites on PostgreSQL."""
+    cleanup = None
     if request.param == "sqlite":
-        db_url = str(tmp_path_factory.mktemp("db") / "e2e.db")
-        cleanup = None
+        db_url = request.getfixturevalue("reference_scan").db
     else:
         from conftest_db import fresh_pg_schema
 
         db_url, cleanup = fresh_pg_schema("e2e")
-    proc = run_cli(*scan_args(env, db_url))
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
+        proc = run_cli(*scan_args(env, db_url), env=env.env)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
     engine = make_engine(db_url)
     session = session_factory(engine)()
     run = session.scalars(select(ScanRun).order_by(ScanRun.id.desc())).first()
-    yield session, run, proc
+    yield session, run
     session.close()
     engine.dispose()
     if cleanup:
@@ -58,16 +57,19 @@ def _d(value: str | None) -> dt.date | None:
 
 
 def test_run_completed(scanned: Any, env: SampleEnv) -> None:
-    session, run, _ = scanned
+    session, run = scanned
     assert run.status == "completed"
     assert run.as_of == env.as_of
     scans = {s.site_id: s for s in session.scalars(select(SiteScan).where(SiteScan.run_id == run.id))}
-    assert set(scans) == set(env.truth["sites"])
-    assert all(s.status == "completed" for s in scans.values())
+    sites = {sid: s for sid, s in scans.items() if s.subject == "site"}
+    assert set(sites) == set(env.truth["sites"])
+    assert all(s.status == "completed" for s in sites.values())
+    accounts = {sid: s.status for sid, s in scans.items() if s.subject == "account"}
+    assert accounts == {aid: a["status"] for aid, a in env.truth["accounts"].items()}
 
 
 def test_columns_match_truth(scanned: Any, env: SampleEnv) -> None:
-    session, run, _ = scanned
+    session, run = scanned
     for sid in _site_ids(env):
         truth = env.truth["sites"][sid]
         got = {
@@ -80,7 +82,7 @@ def test_columns_match_truth(scanned: Any, env: SampleEnv) -> None:
 
 
 def test_items_dates_and_pages_match_truth(scanned: Any, env: SampleEnv) -> None:
-    session, run, _ = scanned
+    session, run = scanned
     items: dict[tuple[str, str], set[tuple[str, str, dt.date | None]]] = defaultdict(set)
     for it in session.scalars(select(ColumnItem).where(ColumnItem.run_id == run.id)):
         items[(it.site_id, it.column_url)].add((it.url, it.title, it.published))
@@ -99,7 +101,7 @@ def test_items_dates_and_pages_match_truth(scanned: Any, env: SampleEnv) -> None
 
 
 def test_homepage_items(scanned: Any, env: SampleEnv) -> None:
-    session, run, _ = scanned
+    session, run = scanned
     for sid in _site_ids(env):
         truth = env.truth["sites"][sid]
         got = {(i.url, i.published) for i in session.scalars(
@@ -110,14 +112,14 @@ def test_homepage_items(scanned: Any, env: SampleEnv) -> None:
 
 
 def test_jiucuo_site_code_recorded_on_the_homepage(scanned: Any, env: SampleEnv) -> None:
-    session, run, _ = scanned
+    session, run = scanned
     home = session.scalars(select(Page).where(Page.run_id == run.id, Page.site_id == "akzf-www",
                                               Page.kind == "home")).one()
     assert home.meta["jiucuo_sitecode"] == "6124000001"  # samplesites/sites/akzf.py INFO.code
 
 
 def test_gbk_site_reads_as_chinese(scanned: Any, env: SampleEnv) -> None:
-    session, run, _ = scanned
+    session, run = scanned
     gbk_sites = [sid for sid in _site_ids(env) if env.truth["sites"][sid]["encoding"] == "gbk"]
     assert gbk_sites, "the sample set must include a GBK site"
     for sid in gbk_sites:
@@ -128,7 +130,7 @@ def test_gbk_site_reads_as_chinese(scanned: Any, env: SampleEnv) -> None:
 
 
 def test_undated_items_recorded_as_undated(scanned: Any, env: SampleEnv) -> None:
-    session, run, _ = scanned
+    session, run = scanned
     undated_truth = {(sid, i["url"]) for sid in _site_ids(env) for c in env.truth["sites"][sid]["columns"]
                      for i in c["items"] if i["published"] is None}
     assert undated_truth, "the sample set must include undated items"
@@ -138,7 +140,7 @@ def test_undated_items_recorded_as_undated(scanned: Any, env: SampleEnv) -> None
 
 
 def test_detail_metadata(scanned: Any, env: SampleEnv) -> None:
-    session, run, _ = scanned
+    session, run = scanned
     checked = 0
     for sid in _site_ids(env):
         for url, want in env.truth["sites"][sid]["details"].items():
@@ -150,7 +152,7 @@ def test_detail_metadata(scanned: Any, env: SampleEnv) -> None:
 
 
 def test_links_match_truth(scanned: Any, env: SampleEnv) -> None:
-    session, run, _ = scanned
+    session, run = scanned
     for sid in _site_ids(env):
         got = {(lk.source_url, lk.target_url, lk.tag, lk.attr)
                for lk in session.scalars(select(Link).where(Link.run_id == run.id, Link.site_id == sid))}
@@ -159,7 +161,7 @@ def test_links_match_truth(scanned: Any, env: SampleEnv) -> None:
 
 
 def test_broken_links_recorded(scanned: Any, env: SampleEnv) -> None:
-    session, run, _ = scanned
+    session, run = scanned
     results = {r.url: r for r in session.scalars(select(LinkResult).where(LinkResult.run_id == run.id))}
     for sid in _site_ids(env):
         for b in env.truth["sites"][sid]["broken"]:
