@@ -12,7 +12,6 @@ from cli.cmd_scan import _as_of, console, print_summary, say_error
 from cli.options import OutputDir
 from core import exitcodes
 from core.clock import local_today
-from scan.runner import run_scan
 
 
 def demo(
@@ -22,6 +21,7 @@ def demo(
     """Generate the bundled sample government sites, serve them on loopback, scan them, show the
     results and where they are, stop the sites and exit."""
     from samplesites.demo import DemoError, serve_demo
+    from scan.runner import run_scan
 
     day = _as_of(as_of) or local_today()
     out = out.resolve()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,9 +15,10 @@ from cli.options import ConfigFile, DbWrite, LogFile
 from core import exitcodes
 from core.sanitize import shown
 from core.yamlconf import ConfigError
-from scan.pool import default_workers
-from scan.runner import ScanBusyError, ScanError, ScanFailedError, ScanResult, run_scan
-from scan.tasks import NO_WORKER_NOTICE_S
+from scan.waiting import NO_WORKER_NOTICE_S
+
+if TYPE_CHECKING:  # the crawl's modules load Scrapy: `govinspect findings` and --help never need them
+    from scan.runner import ScanResult
 
 console = Console()
 err_console = Console(stderr=True)
@@ -104,6 +105,8 @@ def scan(
 ) -> None:
     """Crawl the configured sites into the database, then run the checks and scores."""
     from db.session import resolve_url
+    from scan.pool import default_workers
+    from scan.runner import ScanBusyError, ScanError, ScanFailedError, run_scan
 
     try:
         result = run_scan(config, db_url=db, as_of=_as_of(as_of), site_ids=site or [],

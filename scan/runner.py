@@ -163,7 +163,7 @@ def run_scan(
     crawled, each again from its start. `worker_timeout` (distributed): give up, the run failed,
     when no worker has taken any of its site tasks for that many seconds (scan.tasks);
     `worker_notice` (distributed): say so on stderr after that many seconds (default
-    scan.tasks.NO_WORKER_NOTICE_S)."""
+    scan.waiting.NO_WORKER_NOTICE_S)."""
     from db import runs
     from db.migrate import upgrade
 

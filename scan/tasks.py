@@ -23,6 +23,7 @@ from typing import Any
 from scan.crawl import CrawlOutcome
 from scan.pool import OnDone, failed_outcome, task_outcome
 from scan.sitetask import SiteTask
+from scan.waiting import NO_WORKER_NOTICE_S, NO_WORKER_REMIND_S
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +100,6 @@ class NoWorkerError(Exception):
     which queue and how to start one."""
 
 
-# a scan that has seen no worker take any of its tasks for this long says so (and keeps waiting
-# unless it was given a limit): a queue nobody consumes looks exactly like a slow crawl otherwise
-NO_WORKER_NOTICE_S = 30.0
-NO_WORKER_REMIND_S = 600.0
 
 
 def run_site_tasks(tasks: list[SiteTask], on_done: OnDone | None = None, *, poll_seconds: float = 0.5,
