@@ -15,10 +15,11 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from core.registry import Registry
+from crawler.frontier import frontier_dir
 
 # the crawl stats the run-level decisions read (scan.netcheck: canaries) and report
 _KEPT_STAT_PREFIXES = ("govinspect/", "playwright/", "finish_reason", "downloader/request_count",
-                       "downloader/response_count", "item_scraped_count")
+                       "downloader/response_count", "item_scraped_count", "scheduler/enqueued/")
 
 
 @dataclass
@@ -52,6 +53,9 @@ class CrawlOutcome:
         for stat, value in other.crawl_stats.get("render", {}).items():
             render = self.crawl_stats.setdefault("render", {})
             render[stat] = render.get(stat, 0) + value if isinstance(value, int | float) else value
+        for where, count in other.crawl_stats.get("frontier", {}).items():
+            frontier = self.crawl_stats.setdefault("frontier", {})
+            frontier[where] = frontier.get(where, 0) + count
 
 
 def crawl(registry: Registry, settings: Settings, *, sites: list[str], accounts: list[str], as_of: dt.date,
@@ -67,15 +71,18 @@ def crawl(registry: Registry, settings: Settings, *, sites: list[str], accounts:
     # even built (the handler's level alone would build each, then drop it)
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL") or "INFO")
     site_crawler = account_crawler = None
-    if sites:
-        site_crawler = process.create_crawler(SiteSpider)
-        process.crawl(site_crawler, registry=registry, site_ids=sites, as_of=as_of,
-                      scope="light" if kind in LIGHT_KINDS else "full", stale_limits=stale_limits,
-                      **(site_args or {}))
-    if accounts:
-        account_crawler = process.create_crawler(AccountSpider)
-        process.crawl(account_crawler, registry=registry, account_ids=accounts, as_of=as_of)
-    process.start()
+    with frontier_dir() as jobdir:
+        if sites:
+            site_crawler = process.create_crawler(SiteSpider)
+            # the sites' pending requests wait on disk (crawler.frontier); the accounts' few stay in memory
+            site_crawler.settings.set("JOBDIR", jobdir, priority="cmdline")
+            process.crawl(site_crawler, registry=registry, site_ids=sites, as_of=as_of,
+                          scope="light" if kind in LIGHT_KINDS else "full", stale_limits=stale_limits,
+                          **(site_args or {}))
+        if accounts:
+            account_crawler = process.create_crawler(AccountSpider)
+            process.crawl(account_crawler, registry=registry, account_ids=accounts, as_of=as_of)
+        process.start()
 
     # each crawler's own trouble: one ending badly (an account platform's shape, a database error
     # while writing posts) must not throw away what the other one read
@@ -96,6 +103,8 @@ def crawl(registry: Registry, settings: Settings, *, sites: list[str], accounts:
             if key.startswith("govinspect/render/") or key == "playwright/browser_count":
                 stat = key.removeprefix("govinspect/render/").replace("playwright/", "playwright_")
                 crawl_stats.setdefault("render", {})[stat] = value
+        if name == "sites":  # where the sites' pending requests waited: disk, or memory if not serialisable
+            crawl_stats["frontier"] = {where: stats.get(f"scheduler/enqueued/{where}", 0) for where in ("disk", "memory")}
         mine = out.problems.setdefault(name, [])
         if reason != "finished":
             mine.append(f"{name} crawl ended: {reason or 'unknown reason'}")

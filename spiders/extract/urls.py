@@ -34,7 +34,12 @@ def basename(url: str) -> str:
     return _path(url).rsplit("/", 1)[-1]
 
 
-@lru_cache(maxsize=65536)
+# the links every page of a site repeats (navigation, footer) stay cached; a cache the size of
+# the sites would keep every URL a crawl met, and its memory would grow with them
+URL_CACHE = 8192
+
+
+@lru_cache(maxsize=URL_CACHE)
 def is_attachment(url: str) -> bool:
     """A document download: the path (or a download script's file parameter) ends in an
     attachment extension."""
@@ -48,7 +53,7 @@ def is_attachment(url: str) -> bool:
     return bool(query) and bool(_QUERY_FILE.search(unquote(query)))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=URL_CACHE)
 def is_column_like(url: str) -> bool:
     """Path ends with '/' (or is empty), or the basename is index/list/default[_N].<page ext>."""
     path = _path(url)
@@ -57,7 +62,7 @@ def is_column_like(url: str) -> bool:
     return bool(_COLUMN_BASENAME.match(path.rsplit("/", 1)[-1]))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=URL_CACHE)
 def is_article_like(url: str) -> bool:
     """Any other .html/.htm/.shtml page, or an attachment."""
     if is_column_like(url):
