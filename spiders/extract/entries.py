@@ -18,6 +18,8 @@ from spiders.extract.text import collapse, iter_text_blocks, join_blocks
 from spiders.extract.urls import is_article_like
 
 PIN_TEXT = "置顶"
+# raw text is searched as UTF-8 bytes: the same matches, without decoding a whole list's text
+_PIN_BYTES = PIN_TEXT.encode("utf-8")
 PIN_CLASS_TOKENS = frozenset({"top", "zd"})
 
 
@@ -131,7 +133,7 @@ def list_pins(container: Any) -> tuple[bool, bool]:
     """Whether an item inside `container` could be pinned by its text (置顶 in the list's raw
     text) or by a class (one with token top / zd in the list): read once per list, so that the
     rows of a list without either are not read one by one for them."""
-    text = PIN_TEXT in etree.tostring(container, method="text", encoding=str, with_tail=False)
+    text = _PIN_BYTES in etree.tostring(container, method="text", encoding="utf-8", with_tail=False)
     return text, any(_pinning(cls) for cls in set(_CLASSES(container)))
 
 
@@ -141,8 +143,8 @@ _CLASSES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
 def _text_pinned(item: Any) -> bool:
     """置顶 in the item's text. Its raw text nodes (scripts' included) hold every piece of its
     visible text, so a raw text without 置顶 settles it unread."""
-    raw = etree.tostring(item, method="text", encoding=str, with_tail=False)
-    return PIN_TEXT in raw and PIN_TEXT in _subtree_text(item, sep=" ")
+    raw = etree.tostring(item, method="text", encoding="utf-8", with_tail=False)
+    return _PIN_BYTES in raw and PIN_TEXT in _subtree_text(item, sep=" ")
 
 
 def entry_date(item: Any, a: Any, url: str, ctx: PageContext) -> tuple[dt.date | None, str, str | None]:
@@ -363,8 +365,8 @@ def find_placeholder(root: Any, placeholders: list[str], regions: RegionMap | No
     taken for a "建设中" placeholder."""
     if not placeholders or not isinstance(getattr(root, "tag", None), str):
         return None
-    everything = etree.tostring(root, method="text", encoding=str)
-    if not any(p and p in everything for p in placeholders):
+    everything = etree.tostring(root, method="text", encoding="utf-8")  # searched as bytes (list_pins)
+    if not any(p and p.encode("utf-8", "surrogatepass") in everything for p in placeholders):
         return None  # the common case, decided without walking the regions
     rm = regions or regions_for(root)
     excluded: set[Any] = set()

@@ -111,6 +111,8 @@ def record_text(el: Any, cap: int = 400) -> str:
 
 
 _NO_LINK = ("javascript:", "mailto:", "tel:", "#", "about:", "data:")  # 11 characters at most
+# what such an href can start with (no other character lowercases to one of these)
+_NO_LINK_FIRST = frozenset("#jJmMtTaAdD")
 
 
 # onclick="getDetail(this.id)" / onclick="showInfo('8a8f…')": a record opened by its id
@@ -157,7 +159,8 @@ class _Index:
         hrefs = self._hrefs
         for a in root.iter("a"):
             href = a.get("href")
-            if href is None or href.strip()[:11].lower().startswith(_NO_LINK) and not a.get("onclick") \
+            if href is None or (h := href.strip())[:1] in _NO_LINK_FIRST \
+                    and h[:11].lower().startswith(_NO_LINK) and not a.get("onclick") \
                     or (known(a) or region_of(a)) == FOOTER:
                 continue  # no href; a script-only one without a handler; or in the footer
             i = len(anchors)
@@ -426,7 +429,8 @@ def find_regions(root: Any, resolver: Resolver, regions: RegionMap, here: str | 
     order = 0
     for parent in parents:
         kids = linked[parent]
-        if len(kids) == 1 and kids[0].tag not in RECORD_TAGS:
+        # (an element without linked children is a link, no record tag)
+        if len(kids) == 1 and (not linked[kids[0]] or kids[0].tag not in RECORD_TAGS):
             continue  # no group to judge: nothing but a lone link (the row of one record)
         tag = parent.tag
         if tag in SKIP_TAGS or tag == "a":
