@@ -231,26 +231,28 @@ class _Index:
         self._read_run(i, i + 1)
 
     def _read_run(self, lo: int, hi: int) -> None:
-        """Read the unread links from `lo` to `hi` (a wrapper of a whole list reads thousands)."""
+        """Read the unread links from `lo` to `hi` (a wrapper of a whole list reads thousands):
+        their URLs first, then the titles of those with one (two tight loops run faster than one
+        that does both)."""
         anchors, hrefs, urls, titles, attrs, weights = \
             self.anchors, self._hrefs, self.urls, self.titles, self.title_attrs, self._weights
         resolver, here = self.resolver, self.here
-        for i in range(lo, hi):
-            if weights[i] is not None:
-                continue
-            a = anchors[i]
+        unread = [i for i in range(lo, hi) if weights[i] is None]
+        for i in unread:
             href = hrefs[i].strip()
             # _url, inline
             if href[:11].lower().startswith("javascript:") or href in ("", "#"):
-                url = self._scripted(a)
+                url = self._scripted(anchors[i])
             else:
                 url = resolver(href)
                 if url == here:
                     url = None
             urls[i] = url
-            if url is None:
+        for i in unread:
+            if urls[i] is None:
                 weights[i] = -1
                 continue
+            a = anchors[i]
             attr = attrs[i] = collapse(a.get("title"))
             title = titles[i] = attr or _title_text(a, attr)
             # _link_weight, with its common case inline
