@@ -163,9 +163,10 @@ class _Index:
                     and h[:11].lower().startswith(_NO_LINK) and not a.get("onclick") \
                     or (known(a) or region_of(a)) == FOOTER:
                 continue  # no href; a script-only one without a handler; or in the footer
-            i = len(anchors)
             anchors.append(a)
             hrefs.append(href)
+        # the walks up, in a loop of their own (two tight loops run faster than one)
+        for i, a in enumerate(anchors):
             # a link comes after its ancestors and before its descendants: it is new here. It
             # holds no link (the shared empty tuple, no list per link) until one is found in it
             linked[a] = ()
