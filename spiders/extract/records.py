@@ -523,10 +523,13 @@ def _records(children: list[Any], tag: str, index: _Index,
         if url is None or url in seen or not titles[i]:
             continue  # an icon link (share buttons, a picture without alt) titles nothing
         seen.add(url)
-        if limit is not None and _size(child) > limit:
-            continue
         records.append(Record(child, a, url, attrs[i]))
         counts.append(n_urls)
+    if limit is not None:  # in a loop of its own (two tight loops run faster than one)
+        small = [_size(r.item) <= limit for r in records]
+        if not all(small):
+            records = [r for r, ok in zip(records, small, strict=True) if ok]
+            counts = [k for k, ok in zip(counts, small, strict=True) if ok]
     return records, counts
 
 
