@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -268,9 +269,10 @@ class _Index:
 
     def links(self, item: Any) -> tuple[Any, str, int] | None:
         """Over the candidate links of `item`'s subtree (an element of `linked`): the title link
-        (the first of the heaviest, _link_weight), its URL and the number of distinct URLs. The
-        links of an element are a run of `anchors`, each read once per page: a wrapper of the
-        whole list is judged without reading its rows link by link again."""
+        (the first of the heaviest, _link_weight), its URL and the number of distinct URLs, up to
+        MANY_URLS (all a record's judge asks). The links of an element are a run of `anchors`,
+        each read once per page: a wrapper of the whole list is judged without reading its rows
+        link by link again."""
         kids = self.linked[item]
         if len(kids) == 1 and not self.linked[kids[0]] and item.tag != "a":  # the common row
             url = self.url(kids[0])
@@ -284,8 +286,12 @@ class _Index:
         if best < 0:
             return None
         k = lo + weights.index(best)
-        urls = set(self.urls[lo:hi])
-        urls.discard(None)
+        urls: set[str] = set()
+        for url in islice(self.urls, lo, hi):
+            if url is not None:
+                urls.add(url)
+                if len(urls) == MANY_URLS:
+                    break
         return self.anchors[k], self.urls[k], len(urls)
 
     def url(self, a: Any) -> str | None:
@@ -479,6 +485,8 @@ def _linkless(parent: Any, linked: dict[Any, list[Any] | tuple[()]]) -> dict[str
 
 
 PROSE_CHARS = 500
+# a record with this many distinct URLs holds a list of its own (a block of a hub or homepage)
+MANY_URLS = 4
 SAMPLE = 40  # records a region is judged on; the winner is read in full
 
 
@@ -558,7 +566,7 @@ def _score(parent: Any, tag: str, children: list[Any], index: _Index, region: st
         if is_attachment(r.url):
             documents += 1
         title_len += min(len(text), 30)
-        if n_urls > 3:
+        if n_urls >= MANY_URLS:
             multi += 1
         biggest = max(biggest, n_urls)
         if _DATE_HINT.search(record_text(r.item) if tag != "a" else after_text(r.item)):
