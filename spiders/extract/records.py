@@ -242,7 +242,6 @@ class _Index:
         unread = [i for i in range(lo, hi) if weights[i] is None]
         for i in unread:
             href = hrefs[i].strip()
-            # _url, inline
             if href[:11].lower().startswith("javascript:") or href in ("", "#"):
                 url = self._scripted(anchors[i])
             else:
@@ -295,22 +294,15 @@ class _Index:
         return self.anchors[k], self.urls[k], len(urls)
 
     def url(self, a: Any) -> str | None:
-        """The entry URL of a candidate link (_url); None for any other element."""
+        """The entry URL of a candidate link (None for mailto:, "#", the page itself, a script
+        link that opens no record: _read_run); None for any other element."""
         i = self.position(a)
         return None if i is None else self.urls[i]
 
-    def _url(self, a: Any, href: str) -> str | None:
-        """The entry URL of a link (`href` its href): None for mailto:, "#", the page itself. A
-        script-only link that opens a record by its id (`onclick="getDetail(this.id)" id="…"`, a
-        POST the page's script makes) is identified as the page URL with that id as fragment:
-        the record exists, it has no address of its own."""
-        href = href.strip()
-        if href[:11].lower().startswith("javascript:") or href in ("", "#"):
-            return self._scripted(a)
-        url = self.resolver(href)
-        return None if url == self.here else url
-
     def _scripted(self, a: Any) -> str | None:
+        """A script-only link that opens a record by its id (`onclick="getDetail(this.id)"
+        id="…"`, a POST the page's script makes) is identified as the page URL with that id as
+        fragment: the record exists, it has no address of its own."""
         call = _ONCLICK_ID.match(a.get("onclick") or "")
         if call is None or self.here is None:
             return None
