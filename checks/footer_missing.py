@@ -26,8 +26,8 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import select
 
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft
+from db.linksources import seqs_of
 from db.models import Link
-from db.urls import ids_of
 
 Mark = Literal["site_code", "icp", "conac", "police"]
 MARK_NAMES = {"site_code": "政府网站标识码", "icp": "ICP备案号", "conac": "党政机关网站标识", "police": "公安机关备案号"}
@@ -98,7 +98,8 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
             continue  # nothing read: site_unreachable's business
         home = ctx.home_url(site_id)
         links = list(ctx.session.scalars(
-            select(Link).where(Link.run_id == ctx.run_id, Link.site_id == site_id, Link.source_id.in_(ids_of([page.url_hash])))
+            select(Link).where(Link.run_id == ctx.run_id, Link.site_id == site_id,
+                               Link.source_seq.in_(seqs_of(ctx.run_id, [page.url_hash])))
         ))
         found = find_marks(page.text, page.script_text, page.meta or {}, links)
         for mark in cfg.required:

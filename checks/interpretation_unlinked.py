@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft, column_failed
+from db.linksources import seqs_of
 from db.models import Column, ColumnItem, Link, Page, Url
 
 
@@ -86,7 +87,8 @@ def _site(ctx: CheckContext, cfg: Config, site_id: str) -> Iterator[FindingDraft
         for src, tgt, anchor, url in ctx.session.execute(
                 select(source.hash, target.hash, Link.anchor, target.url)
                 .join(source, source.id == Link.source_id).join(target, target.id == Link.target_id).where(
-                    Link.run_id == ctx.run_id, Link.site_id == site_id, source.hash.in_(wanted[i:i + 500]),
+                    Link.run_id == ctx.run_id, Link.source_seq.in_(seqs_of(ctx.run_id, wanted[i:i + 500])),
+                    Link.site_id == site_id, source.hash.in_(wanted[i:i + 500]),
                     Link.tag.in_(cfg.link_tags))):
             out_links[src].add(tgt)
             anchors[src].append((anchor or "", url))

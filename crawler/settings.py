@@ -96,7 +96,7 @@ GOVINSPECT_DB_URL = None
 # the database pipeline writes in batches of this many rows, at least every FLUSH seconds, and
 # marks the run alive every HEARTBEAT seconds (a run silent for long is taken as dead). A commit
 # rewrites every index page its rows touch, so fewer, larger batches write less to disk.
-GOVINSPECT_BATCH_SIZE = 5000
+GOVINSPECT_BATCH_SIZE = 20000
 GOVINSPECT_FLUSH_SECONDS = 10.0
 GOVINSPECT_HEARTBEAT_SECONDS = 30.0
 # a homepage gets at least this long before it counts as not opening: the runner sets it from

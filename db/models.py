@@ -26,12 +26,14 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from db import pagetext
+from db.codes import LinkAttr, LinkRegion
 
 # URLs on government sites can be long (query strings of JSON list APIs); index them by hash.
 URL = Text
@@ -147,11 +149,13 @@ class Page(Base):
     """A fetched internal page (HTML or not) of a site in a run."""
 
     __tablename__ = "pages"
+    # uq_page leads with run_id, site_id: it serves the run's cascade and the per-site queries, so
+    # those columns carry no index of their own (each one more index a crawl commit rewrites)
     __table_args__ = (UniqueConstraint("run_id", "site_id", "url_hash", name="uq_page"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
-    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"))
+    site_id: Mapped[str] = mapped_column(String(64))
     url: Mapped[str] = mapped_column(URL)
     url_hash: Mapped[str] = mapped_column(String(40))
     final_url: Mapped[str] = mapped_column(URL, default="")
@@ -185,28 +189,44 @@ class Url(Base):
     url: Mapped[str] = mapped_column(URL)
 
 
+class LinkSource(Base):
+    """A page (or post) whose links a run stored, numbered in the order the run first wrote them
+    (db.linksources): the links' key leads with this number."""
+
+    __tablename__ = "link_sources"
+    __table_args__ = (UniqueConstraint("run_id", "source_id", name="uq_link_source"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("urls.id"))
+
+
 class Link(Base):
     """One occurrence of a link on a crawled page. The run's largest table (a couple of dozen rows
-    per page), so its URLs are ids into `urls` and its key is its only index: the checks that look
-    links up by target (a few hundred broken or prohibited ones) read the run's part of the key,
-    which holds target_id. `source_url`, `target_url` and their hashes read through to `urls`."""
+    per page), so its URLs are ids into `urls` and its key is its only index: (run, source number,
+    target, tag, attr). A crawl commit adds its links at the key's end, since sources are numbered
+    as they are written (db.linksources); the checks that look links up by target (a few hundred
+    broken or prohibited ones) read the run's part of the key, which holds target_id. `source_url`,
+    `target_url` and their hashes read through to `urls`."""
 
     __tablename__ = "links"
-    __table_args__ = (UniqueConstraint("run_id", "source_id", "target_id", "tag", "attr", name="uq_link"),)
+    __table_args__ = (UniqueConstraint("run_id", "source_seq", "target_id", "tag", "attr", name="uq_link"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     # uq_link leads with run_id: it serves the run's cascade and every per-run query
     run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"))
     site_id: Mapped[str] = mapped_column(String(64))
+    # link_sources.id; no foreign key: deleting a run's sources would look for their links one by one
+    source_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     source_id: Mapped[int] = mapped_column(ForeignKey("urls.id"))
     target_id: Mapped[int] = mapped_column(ForeignKey("urls.id"))
     tag: Mapped[str] = mapped_column(String(20))  # a | img | script | link | iframe | ...
-    attr: Mapped[str] = mapped_column(String(20))  # href | src
+    attr: Mapped[str] = mapped_column(LinkAttr())  # href | src
     anchor: Mapped[str] = mapped_column(Text, default="")
     internal: Mapped[bool] = mapped_column(Boolean, default=True)
     attachment: Mapped[bool] = mapped_column(Boolean, default=False)
     # where on the page: nav | footer | body; lets an inspector find it and the score tell homepage links apart
-    region: Mapped[str] = mapped_column(String(20), default="body")
+    region: Mapped[str] = mapped_column(LinkRegion(), default="body")
     on_homepage: Mapped[bool] = mapped_column(Boolean, default=False)
     # hidden from readers (暗链): {"why": display:none | visibility:hidden | zero size | off-screen |
     # script, "markup": the hiding element's opening tag, "by_script": written by document.write};
@@ -259,15 +279,26 @@ def _url_of(url_id: Any, column: Any) -> ColumnElement[Any]:
     return select(column).where(Url.id == url_id).scalar_subquery()
 
 
+@event.listens_for(Link, "before_insert")
+def _number_source(mapper: Any, connection: Any, link: Link) -> None:
+    # a link added through the ORM (tests, tools) is numbered as the pipeline numbers its batches
+    if link.source_seq is None:
+        from db.linksources import source_seqs
+
+        link.source_seq = source_seqs(connection, link.run_id, [link.source_id])[link.source_id]
+
+
 class LinkResult(Base):
     """What requesting a URL returned, once per URL per run (shared by every page linking to it)."""
 
     __tablename__ = "link_results"
+    # uq_link_result leads with run_id (the cascade, the per-run queries); no query asks for one
+    # site's results without its run
     __table_args__ = (UniqueConstraint("run_id", "url_hash", name="uq_link_result"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
-    site_id: Mapped[str] = mapped_column(String(64), index=True)  # the site that first asked for it
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"))
+    site_id: Mapped[str] = mapped_column(String(64))  # the site that first asked for it
     url: Mapped[str] = mapped_column(URL)
     url_hash: Mapped[str] = mapped_column(String(40))
     method: Mapped[str] = mapped_column(String(8), default="GET")
@@ -326,13 +357,14 @@ class Column(Base):
 
 class ColumnItem(Base):
     __tablename__ = "column_items"
+    # uq_column_item leads with run_id, site_id: it serves the cascade and the per-site queries
     __table_args__ = (
         UniqueConstraint("run_id", "site_id", "column_hash", "url_hash", name="uq_column_item"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"), index=True)
-    site_id: Mapped[str] = mapped_column(String(64), index=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"))
+    site_id: Mapped[str] = mapped_column(String(64))
     column_url: Mapped[str] = mapped_column(URL)
     column_hash: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(Text)

@@ -15,7 +15,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DB_FILE = "govinspect.db"
-WAL_CHECKPOINT_PAGES = 16384  # of 4 KiB: 64 MB
+# A new SQLite file gets 1 KiB pages (an existing one keeps its own). A crawl commit rewrites, in the
+# WAL, every page its rows touch; the unique keys on URL hashes (urls, pages, link results, column
+# items) take a batch's rows at scattered places, a page each, so a smaller page writes fewer bytes.
+PAGE_SIZE = 1024
+WAL_CHECKPOINT_BYTES = 256 * 2**20
+CACHE_KIB = 16384  # per connection, filled only as used: a batch's dirty pages stay in memory until its commit
 
 # Execution option asking a SQLite transaction to start with BEGIN IMMEDIATE (take the write lock
 # first). A transaction that reads and then writes must do so: in WAL mode a deferred transaction
@@ -99,12 +104,17 @@ def make_engine(url: str | None = None) -> Engine:
             # WAL keeps readers (checks, UI) working while a crawl writes, and makes a killed
             # writer lose at most its uncommitted batch.
             cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before WAL: a no-op once the file has pages
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             # a checkpoint copies each page the WAL holds into the database once, however many
-            # commits rewrote it: checkpointing every 64 MB rather than SQLite's 4 MB copies the
+            # commits rewrote it: checkpointing every 256 MB rather than SQLite's 4 MB copies the
             # pages a crawl keeps rewriting (index pages, the tables' last pages) far less often
-            cur.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
+            page_size = cur.execute("PRAGMA page_size").fetchone()[0]
+            cur.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_BYTES // page_size}")
+            # a transaction whose dirty pages overflow the cache spills them into the WAL before its
+            # commit, and rewrites them there when it touches them again
+            cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
             # sqlite3 (Python < 3.12) only BEGINs before DML and never before a SELECT or DDL;

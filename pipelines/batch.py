@@ -28,6 +28,7 @@ from core.items import (
     SiteScanItem,
 )
 from core.urls import url_hash
+from db.linksources import source_seqs
 from db.models import (
     Column,
     ColumnItem,
@@ -55,9 +56,10 @@ class Target:
 
 
 PAGES = Target(Page.__table__, ("run_id", "site_id", "url_hash"), replace=True)  # type: ignore[arg-type]
-# keyed by URL hashes in a batch; written with URL ids (db.urls), the key of uq_link
+# keyed by URL hashes in a batch; written with URL ids (db.urls) and source numbers (db.linksources),
+# the links' key
 LINKS = Target(Link.__table__, ("run_id", "source_hash", "target_hash", "tag", "attr"), replace=False)  # type: ignore[arg-type]
-LINK_KEY = ("run_id", "source_id", "target_id", "tag", "attr")
+LINK_KEY = ("run_id", "source_seq", "target_id", "tag", "attr")
 # site_id is "the site that first asked for it"
 LINK_RESULTS = Target(LinkResult.__table__, ("run_id", "url_hash"), replace=True, keep=("site_id",))  # type: ignore[arg-type]
 COLUMNS = Target(Column.__table__, ("run_id", "site_id", "url_hash"), replace=True)  # type: ignore[arg-type]
@@ -220,11 +222,15 @@ def _write_rows(conn: Connection, target: Target, rows: list[dict[str, Any]]) ->
 def _write_links(conn: Connection, rows: list[dict[str, Any]]) -> None:
     urls = {r["source_hash"]: r["source_url"] for r in rows} | {r["target_hash"]: r["target_url"] for r in rows}
     ids = url_ids(conn, urls)
+    seqs = source_seqs(conn, rows[0]["run_id"], (ids[r["source_hash"]] for r in rows))
     out = []
     for r in rows:
         row = {k: v for k, v in r.items() if k not in _LINK_URL_FIELDS}
         row["source_id"], row["target_id"] = ids[r["source_hash"]], ids[r["target_hash"]]
+        row["source_seq"] = seqs[row["source_id"]]
         out.append(row)
+    # in key order: the rows land at the end of the links' b-tree one after another, filling its pages
+    out.sort(key=lambda r: (r["source_seq"], r["target_id"], r["tag"], r["attr"]))
     conn.execute(_insert(conn, LINKS.table).on_conflict_do_nothing(index_elements=list(LINK_KEY)), out)
 
 

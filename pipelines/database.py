@@ -1,7 +1,7 @@
 """DatabasePipeline: buffer crawl items and write them in batches, one transaction per flush.
 
 Settings: GOVINSPECT_DB_URL (default: db.session.resolve_url), GOVINSPECT_RUN_ID (required; without
-it the pipeline disables itself), GOVINSPECT_BATCH_SIZE (5000 items), GOVINSPECT_FLUSH_SECONDS (10.0),
+it the pipeline disables itself), GOVINSPECT_BATCH_SIZE (20000 items), GOVINSPECT_FLUSH_SECONDS (10.0),
 GOVINSPECT_HEARTBEAT_SECONDS (30.0: an idle crawl still proves it is alive, see db.runs).
 
 A flush happens when the buffer reaches the batch size, when it is older than the flush interval

@@ -44,7 +44,7 @@ def test_compare_sees_a_drifted_schema(sqlite_url: str) -> None:
     # guards the test above: a schema that differs from the models must show up as diffs
     engine = make_engine(sqlite_url)
     with engine.begin() as conn:
-        conn.execute(text("DROP INDEX ix_pages_site_id"))
+        conn.execute(text("DROP INDEX ix_site_scans_site_id"))
         conn.execute(text("ALTER TABLE pages ADD COLUMN stray INTEGER"))
     engine.dispose()
     kinds = {d[0] if isinstance(d, tuple) else d[0][0] for d in schema_diffs(sqlite_url)}

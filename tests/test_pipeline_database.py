@@ -233,7 +233,7 @@ def test_from_crawler_settings(tmp_path: Any) -> None:
     assert (p.run_id, p.batch_size, p.flush_seconds) == (7, 50, 0.5)
     assert p.db_url == f"sqlite:///{tmp_path / 'x.db'}"
     defaults = DatabasePipeline.from_crawler(get_crawler(settings_dict={"GOVINSPECT_RUN_ID": 1}))
-    assert (defaults.batch_size, defaults.flush_seconds) == (5000, 10.0)
+    assert (defaults.batch_size, defaults.flush_seconds) == (20000, 10.0)
     with pytest.raises(NotConfigured, match="GOVINSPECT_RUN_ID"):
         DatabasePipeline.from_crawler(get_crawler())
 
