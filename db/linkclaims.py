@@ -58,6 +58,24 @@ def deferred_checks(session: Session, run_id: int) -> dict[str, list[tuple[str, 
     return out
 
 
+def release_for_resume(session: Session, run_id: int, redo: list[str]) -> int:
+    """Before a run that died is finished: every pending claim goes (its process died unanswered),
+    and so do the links the sites in `redo` left to the last pass (they are crawled again from
+    their start and leave them again). The links the sites that completed left to the last pass
+    stay: nobody else would check them, and a check reading no verdict for a site's 信箱 link
+    would call its channel missing."""
+    where = [LinkResult.run_id == run_id, (LinkResult.error_class == PENDING)
+             | ((LinkResult.error_class == DEFERRED) & LinkResult.site_id.in_(redo))]
+    result = session.execute(delete(LinkResult).where(*where))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def has_deferred(session: Session, run_id: int) -> bool:
+    """Whether links wait for the run's last pass."""
+    return session.scalar(select(LinkResult.id).where(LinkResult.run_id == run_id,
+                                                      LinkResult.error_class == DEFERRED).limit(1)) is not None
+
+
 def release_pending(session: Session, run_id: int, site_ids: list[str] | None = None) -> int:
     """Drop the claims nobody answered (their process died, the last pass failed): the URLs are
     claimable again, and no pending row is ever read as a verdict. With `site_ids`: only the

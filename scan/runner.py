@@ -185,6 +185,8 @@ def run_scan(
         raise ScanError(f"{config_path} lists no site or account to scan")
     as_of = as_of or local_today(registry.crawl.timezone)
     url = resolve_url(db_url)
+    run_sites = sites  # a resumed run crawls fewer; its last pass checks links of every site
+    last_pass_due = False
     try:
         upgrade(url)
     except SQLAlchemyError as exc:
@@ -196,10 +198,13 @@ def run_scan(
             runs.sync_registry(session, registry)
         with session_scope(engine) as session:
             if resume is not None:
-                from db.linkclaims import release_pending
+                from db.linkclaims import has_deferred, release_for_resume
 
                 redo = set(runs.resume_run(session, resume))
-                release_pending(session, resume)  # claims of the processes that died
+                release_for_resume(session, resume, sorted(redo))  # claims of the processes that died
+                # links the completed sites of a multi-process attempt left to its last pass,
+                # which never came: the resumed run makes that pass, whatever its --workers
+                last_pass_due = has_deferred(session, resume)
                 run_id, skipped_busy = resume, {}
                 sites, accounts = [s for s in sites if s in redo], [a for a in accounts if a in redo]
             else:
@@ -223,7 +228,7 @@ def run_scan(
         accounts = [a for a in accounts if a not in skipped_busy]
 
     distributed = distributed or bool(os.environ.get("GOVINSPECT_BROKER"))
-    if distributed or (workers > 1 and len(sites) + bool(accounts) > 1):
+    if distributed or last_pass_due or (workers > 1 and len(sites) + bool(accounts) > 1):
         # site tasks: in `workers` local processes, or on the Celery workers (scan.tasks)
         from scan.pool import run_site_tasks
         from scan.sitetask import SiteTask, site_groups
@@ -256,7 +261,7 @@ def run_scan(
             outcome = run_site_tasks(tasks, workers, on_done=on_done)
         # the links between the run's sites, under their politeness slots now that no task runs
         last = SiteTask(run_id=run_id, config_path=str(config_path), db_url=url, as_of=as_of.isoformat(), kind=kind,
-                        site_ids=tuple(sites), log_file=log_file, deferred=True)
+                        site_ids=tuple(run_sites), log_file=log_file, deferred=True)
         last_pass = run_site_tasks([last], 1)
         for reason in sorted(set(last_pass.subject_errors.values())):
             log.warning("run %s: the last pass of link checks between the sites: %s", run_id, reason)
