@@ -28,7 +28,7 @@ from pydantic import Field
 from sqlalchemy import select
 
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft
-from db.models import Link, LinkResult
+from db.models import Link, LinkResult, link_order
 
 WHY_NAMES = {"display_none": "display:none", "visibility_hidden": "visibility:hidden", "zero_size": "尺寸为0",
              "font_size_zero": "字号为0", "off_screen": "定位到屏幕外", "text_indent": "文字缩进到屏幕外",
@@ -57,7 +57,7 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
     by_site: dict[tuple[str, str], list[Link]] = defaultdict(list)
     for link in ctx.session.scalars(
         select(Link).where(Link.run_id == ctx.run_id, Link.hidden.is_not(None), Link.internal.is_(False),
-                           Link.tag.in_(cfg.tags)).order_by(Link.id)
+                           Link.tag.in_(cfg.tags)).order_by(*link_order())
     ):
         if link.site_id in sites and link.hidden and not _vendor(link.target_url, cfg.vendor_hosts) \
                 and not any(part in link.target_url for part in cfg.known_url_parts):
@@ -70,7 +70,7 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
         for res in ctx.session.scalars(select(LinkResult).where(LinkResult.run_id == ctx.run_id,
                                                                 LinkResult.url_hash.in_(hashes[i:i + 500]))):
             titles[res.url_hash] = res
-    for (site_id, h), links in sorted(by_site.items(), key=lambda kv: (kv[0][0], kv[1][0].id)):
+    for (site_id, h), links in sorted(by_site.items(), key=lambda kv: (kv[0][0], kv[1][0].source_seq)):
         first = links[0]
         hidden: dict[str, Any] = first.hidden or {}
         res = titles.get(h)

@@ -30,7 +30,7 @@ from sqlalchemy import and_, or_, select
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft
 from core.errors import tls_detail
 from core.soft404 import SoftNotFound
-from db.models import Link, LinkResult, Page
+from db.models import Link, LinkResult, Page, link_order
 from db.urls import ids_of
 
 ERROR_NAMES = {
@@ -93,11 +93,11 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
     for i in range(0, len(keys), _CHUNK):
         for link in ctx.session.scalars(
             select(Link).where(and_(Link.run_id == ctx.run_id, Link.target_id.in_(ids_of(keys[i:i + _CHUNK]))))
-            .order_by(Link.id)
+            .order_by(*link_order())
         ):
             if link.site_id in sites:
                 by_site[(link.site_id, link.target_hash)].append(link)
-    for (site_id, h), links in sorted(by_site.items(), key=lambda kv: (kv[0][0], kv[1][0].id)):
+    for (site_id, h), links in sorted(by_site.items(), key=lambda kv: (kv[0][0], kv[1][0].source_seq)):
         res, phrase = broken[h]
         yield _draft(ctx, cfg, site_id, res, phrase, links)
 

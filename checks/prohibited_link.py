@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from checks.base import Check, CheckConfig, CheckContext, FindingDraft
-from db.models import Link, LinkResult
+from db.models import Link, LinkResult, link_order
 from db.urls import ids_of
 
 _CHUNK = 500
@@ -87,11 +87,11 @@ def run(ctx: CheckContext) -> Iterator[FindingDraft]:
     for i in range(0, len(keys), _CHUNK):
         for link in ctx.session.scalars(
             select(Link).where(Link.run_id == ctx.run_id, Link.target_id.in_(ids_of(keys[i:i + _CHUNK])),
-                               Link.internal.is_(False), Link.tag.in_(cfg.tags)).order_by(Link.id)
+                               Link.internal.is_(False), Link.tag.in_(cfg.tags)).order_by(*link_order())
         ):
             if link.site_id in sites:
                 by_site[(link.site_id, link.target_hash)].append(link)
-    for (site_id, h), links in sorted(by_site.items(), key=lambda kv: (kv[0][0], kv[1][0].id)):
+    for (site_id, h), links in sorted(by_site.items(), key=lambda kv: (kv[0][0], kv[1][0].source_seq)):
         res, score, hits = bad[h]
         home = ctx.home_url(site_id)
         on_home = [lk for lk in links if lk.on_homepage or lk.source_url == home]

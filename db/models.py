@@ -22,6 +22,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    PrimaryKeyConstraint,
     String,
     Text,
     TypeDecorator,
@@ -203,25 +204,30 @@ class LinkSource(Base):
 
 class Link(Base):
     """One occurrence of a link on a crawled page. The run's largest table (a couple of dozen rows
-    per page), so its URLs are ids into `urls` and its key is its only index: (run, source number,
-    target, tag, attr). A crawl commit adds its links at the key's end, since sources are numbered
-    as they are written (db.linksources); the checks that look links up by target (a few hundred
-    broken or prohibited ones) read the run's part of the key, which holds target_id. `source_url`,
-    `target_url` and their hashes read through to `urls`."""
+    per page), so its URLs are ids into `urls` and its key is its only b-tree (SQLite: WITHOUT
+    ROWID, so no id and no second copy of the key): (run, source number, target, tag, attr). A
+    crawl commit adds its links at the key's end, since sources are numbered as they are written
+    (db.linksources); the checks that look links up by target (a few hundred broken or prohibited
+    ones) read the run's part of the key, which holds target_id. `source_url`, `target_url` and
+    their hashes read through to `urls`."""
 
     __tablename__ = "links"
-    __table_args__ = (UniqueConstraint("run_id", "source_seq", "target_id", "tag", "attr", name="uq_link"),)
+    __table_args__ = (
+        PrimaryKeyConstraint("run_id", "source_seq", "target_id", "tag", "attr", name="pk_links"),
+        {"sqlite_with_rowid": False},
+    )
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
-    # uq_link leads with run_id: it serves the run's cascade and every per-run query
+    # the key's columns come first: SQLite 3.40's integrity_check misreads a WITHOUT ROWID row whose
+    # key columns follow others (migration 0006 creates them in this order)
+    # the key leads with run_id: it serves the run's cascade and every per-run query
     run_id: Mapped[int] = mapped_column(ForeignKey("scan_runs.id", ondelete="CASCADE"))
-    site_id: Mapped[str] = mapped_column(String(64))
     # link_sources.id; no foreign key: deleting a run's sources would look for their links one by one
     source_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
-    source_id: Mapped[int] = mapped_column(ForeignKey("urls.id"))
     target_id: Mapped[int] = mapped_column(ForeignKey("urls.id"))
     tag: Mapped[str] = mapped_column(String(20))  # a | img | script | link | iframe | ...
     attr: Mapped[str] = mapped_column(LinkAttr())  # href | src
+    site_id: Mapped[str] = mapped_column(String(64))
+    source_id: Mapped[int] = mapped_column(ForeignKey("urls.id"))
     anchor: Mapped[str] = mapped_column(Text, default="")
     internal: Mapped[bool] = mapped_column(Boolean, default=True)
     attachment: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -277,6 +283,11 @@ class Link(Base):
 
 def _url_of(url_id: Any, column: Any) -> ColumnElement[Any]:
     return select(column).where(Url.id == url_id).scalar_subquery()
+
+
+def link_order() -> tuple[Any, ...]:
+    """Links in the order the run wrote their sources (the key's order, which it reads fastest)."""
+    return (Link.run_id, Link.source_seq, Link.target_id, Link.tag, Link.attr)
 
 
 @event.listens_for(Link, "before_insert")

@@ -24,7 +24,7 @@ from core.items import (
 )
 from core.urls import url_hash
 from db import runs
-from db.models import Column, ColumnItem, Link, LinkResult, Page, Post, ScanRun, SiteScan, utcnow
+from db.models import Column, ColumnItem, Link, LinkResult, Page, Post, ScanRun, SiteScan, link_order, utcnow
 from db.session import make_engine, session_factory
 from pipelines.database import DatabasePipeline
 
@@ -49,7 +49,7 @@ def read(db_session: Session) -> Session:  # conftest_db: SQLite and PostgreSQL
 def rows(session: Session, model: Any) -> list[Any]:
     session.expire_all()
     session.rollback()  # a fresh snapshot
-    return list(session.scalars(select(model).order_by(model.id)))
+    return list(session.scalars(select(model).order_by(*(link_order() if model is Link else (model.id,)))))
 
 
 def page(url: str = HOME, **kw: Any) -> PageItem:
