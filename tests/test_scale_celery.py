@@ -118,6 +118,20 @@ def _same_for_sites(one: dict[str, Any], got: dict[str, Any], sites: tuple[str, 
     assert got["results"] <= one["results"], sorted(got["results"] - one["results"])[:5]
 
 
+@pytest.fixture
+def slow_sites(env: SampleEnv) -> Iterator[None]:
+    """Every answer of the sample servers 0.1 s late while a kill test runs: a site's crawl then
+    lasts seconds, long enough to be cut in the middle however fast the machine; the pages stay
+    the same (samplesites.faults: a slow answer is a correct one)."""
+    from samplesites.faults import FaultPlan
+
+    env.servers.faults = FaultPlan(rate=0.0, persistent_rate=1.0, kinds=("slow",), slow_seconds=0.1)
+    try:
+        yield
+    finally:
+        env.servers.faults = None
+
+
 def _kill_scan_args(env: SampleEnv, db: str) -> list[str]:
     return scan_args(env, db, "--distributed", "--workers", "2", *[a for s in KILL_SITES for a in ("--site", s)])
 
@@ -147,7 +161,7 @@ def _pool_children(pid: int) -> list[int]:
     return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
-def test_a_worker_process_killed_mid_site_gives_the_site_back(env: SampleEnv, workers: Workers,
+def test_a_worker_process_killed_mid_site_gives_the_site_back(env: SampleEnv, workers: Workers, slow_sites: None,
                                                              one: dict[str, Any], tmp_path: Path) -> None:
     db = str(tmp_path / "killed.db")
     scan = subprocess.Popen([sys.executable, "-m", "cli", *_kill_scan_args(env, db)],
@@ -171,8 +185,8 @@ def test_a_worker_process_killed_mid_site_gives_the_site_back(env: SampleEnv, wo
     _same_for_sites(one, snapshot(f"sqlite:///{db}"), KILL_SITES)
 
 
-def test_a_worker_killed_with_the_scan_is_resumed(env: SampleEnv, workers: Workers, one: dict[str, Any],
-                                                  tmp_path: Path) -> None:
+def test_a_worker_killed_with_the_scan_is_resumed(env: SampleEnv, workers: Workers, slow_sites: None,
+                                                  one: dict[str, Any], tmp_path: Path) -> None:
     """A whole worker SIGKILLed (its task stays unacknowledged in Redis) and the waiting scan with
     it: `scan --resume --distributed` gives the unfinished sites to the worker left."""
     db = str(tmp_path / "lost.db")
