@@ -197,8 +197,25 @@ def database_errors(db: str | None) -> Iterator[None]:
         yield
     except SQLAlchemyError as exc:
         option, value = _db_label(db)
-        typer.echo(f"govinspect: {option} {shown(value)}: the database failed ({shown(_first_line(exc))})", err=True)
+        hint = _behind_hint(db, option, value)
+        typer.echo(f"govinspect: {option} {shown(value)}: the database failed ({shown(_first_line(exc))}){hint}",
+                   err=True)
         raise typer.Exit(exitcodes.FAILED) from None
+
+
+def _behind_hint(db: str | None, option: str, value: str) -> str:
+    """What to do when the failure is a schema older than this govinspect's (a column it reads
+    is missing): "" when the schema is current or cannot be read."""
+    from db.migrate import current, head
+
+    try:
+        at, want = current(db), head()
+    except Exception:  # the hint must never hide the failure itself
+        return ""
+    if at is None or at == want:
+        return ""
+    return (f"; its schema is at revision {at} and this govinspect reads {want}: run "
+            f"`govinspect db upgrade {option} {shown(value)}` (a scan upgrades it too)")
 
 
 # --- files and directories ---------------------------------------------------------------------------------

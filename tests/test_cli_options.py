@@ -119,7 +119,8 @@ def test_registry_numbers_have_bounds_and_the_ca_file_must_exist(tmp_path: Path,
 
 @pytest.mark.parametrize("cmd", ["findings", "scores", "status", "check", "review 1 --status confirmed"])
 def test_a_database_failing_after_the_check_is_one_line_too(tmp_path: Path, cmd: str) -> None:
-    """A database that passes the up-front check and fails later (here: a schema stamp and no tables)."""
+    """A database that passes the up-front check and fails later (here: an old schema stamp and no
+    tables)."""
     import sqlite3
     from contextlib import closing
 
@@ -132,3 +133,5 @@ def test_a_database_failing_after_the_check_is_one_line_too(tmp_path: Path, cmd:
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert proc.returncode in (1, 2) and len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     assert "--db" in lines[0] or "database" in lines[0], lines[0]
+    # the schema is older than this govinspect's: the line says how to bring it up to date
+    assert proc.returncode == 1 and f"govinspect db upgrade --db {db}" in lines[0], lines[0]
