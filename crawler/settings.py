@@ -70,6 +70,8 @@ LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
 # Scrapy starts this many asyncio tasks for every callback's output; the database pipeline is
 # synchronous, so more buy nothing (at the default 100 they were a tenth of a crawl's CPU)
 CONCURRENT_ITEMS = 4
+# the frontier's disk queue (the JOBDIR crawler.frontier gives each site crawl): requests compressed
+SCHEDULER_DISK_QUEUE = "crawler.diskqueue.CompressedLifoDiskQueue"
 
 ITEM_PIPELINES = {
     "pipelines.database.DatabasePipeline": 300,

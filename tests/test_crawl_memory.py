@@ -128,3 +128,45 @@ def test_a_scans_pending_requests_wait_on_disk(tmp_path: Path, servers: tuple[Fa
     frontier = run.stats["frontier"]
     assert frontier["memory"] == 0 and frontier["disk"] >= DETAILS + 4, frontier
     assert not list(temp.glob(f"{PREFIX}*"))
+
+
+def test_the_disk_queue_gives_back_each_request_as_it_was_and_stores_it_compressed(tmp_path: Path) -> None:
+    import pickle
+
+    from scrapy import Request
+
+    from crawler.diskqueue import CompressedLifoDiskQueue
+
+    class Spider:
+        def parse_response(self, response: object) -> None: ...
+
+        def on_error(self, failure: object) -> None: ...
+
+    spider = Spider()
+    q = CompressedLifoDiskQueue(spider, str(tmp_path / "q" / "p0"))
+    sent = [Request(f"http://127.0.1.17:8080/zwgk/tzgg/202611/t20261120_{n}.html", callback=spider.parse_response,
+                    errback=spider.on_error, priority=-1, dont_filter=True,
+                    meta={"gi_site": "site17", "gi_kind": "detail", "gi_depth": 3, "gi_chain": [],
+                          "gi_column": "http://127.0.1.17:8080/zwgk/tzgg/index.html", "download_slot": "site:site17",
+                          "gi_link": {"text": "关于做好安全生产工作的通知"}})
+            for n in range(200)]
+    for r in sent:
+        q.push(r)
+    assert len(q) == 200
+    on_disk = (tmp_path / "q" / "p0").stat().st_size
+    pickled = sum(len(pickle.dumps(r.to_dict(spider=spider), protocol=4)) for r in sent)
+    assert on_disk < pickled / 3, (on_disk, pickled)
+    assert q.peek().url == sent[-1].url
+    got = [q.pop() for _ in range(200)]
+    assert q.pop() is None and len(q) == 0
+    q.close()
+    for want, r in zip(reversed(sent), got, strict=True):  # LIFO, as Scrapy's own disk queue
+        assert (r.url, r.meta, r.priority, r.dont_filter) == (want.url, want.meta, want.priority, want.dont_filter)
+        assert r.callback == spider.parse_response and r.errback == spider.on_error
+    # a request the queue cannot store is refused with ValueError: the scheduler keeps it in memory
+    q = CompressedLifoDiskQueue(spider, str(tmp_path / "q" / "p1"))
+    with pytest.raises(ValueError):
+        q.push(Request("http://127.0.1.17:8080/", callback=lambda r: None))
+    with pytest.raises(ValueError):
+        q.push(Request("http://127.0.1.17:8080/", callback=spider.parse_response, meta={"obj": Spider()}))
+    q.close()
