@@ -48,9 +48,12 @@ class SiteTask:
 
 
 # sites crawled side by side in one task: a site spends much of its crawl waiting on a slow
-# server (timeouts, retries), and a process with several sites in flight fills that time
-SITES_PER_TASK = 6
-TASKS_PER_WORKER = 3
+# server (timeouts, retries), and a process with many sites in flight fills that time. Each task
+# also ends waiting on its slowest requests (a link that times out after 10-15 s); with tasks of
+# 5 sites that wait came 5 times per worker, and `--workers 2` ran at 1.26x one process on the
+# 49-site bench; one task of up to 25 sites per worker ran at 1.79x (bench/scale_bench.py)
+SITES_PER_TASK = 25
+TASKS_PER_WORKER = 1
 
 
 def site_groups(site_ids: list[str], workers: int, sizes: dict[str, int] | None = None) -> list[tuple[str, ...]]:
