@@ -20,7 +20,7 @@ DEFAULT_DB_FILE = "govinspect.db"
 # items) take a batch's rows at scattered places, a page each, so a smaller page writes fewer bytes.
 PAGE_SIZE = 1024
 WAL_CHECKPOINT_BYTES = 256 * 2**20
-CACHE_KIB = 16384  # per connection, filled only as used: a batch's dirty pages stay in memory until its commit
+CACHE_KIB = 2048  # per connection (SQLite's default): a crawl process holds several connections for hours
 
 # Execution option asking a SQLite transaction to start with BEGIN IMMEDIATE (take the write lock
 # first). A transaction that reads and then writes must do so: in WAL mode a deferred transaction

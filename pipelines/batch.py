@@ -144,9 +144,9 @@ class Batch:
     record kept per replaceable row, so a snapshot that arrives after a newer one of the same row
     (in this batch or an earlier one) is dropped instead of overwriting it."""
 
-    def __init__(self, run_id: int, newest: dict[tuple[Any, ...], int] | None = None) -> None:
+    def __init__(self, run_id: int, newest: dict[int, int] | None = None) -> None:
         self.run_id = run_id
-        self.newest: dict[tuple[Any, ...], int] = {} if newest is None else newest
+        self.newest: dict[int, int] = {} if newest is None else newest
         self.rows: dict[Target, dict[tuple[Any, ...], dict[str, Any]]] = {t: {} for t in TARGETS}
         self.site_scans: list[SiteScanItem] = []
         self.items = 0
@@ -174,7 +174,10 @@ class Batch:
         key = tuple(row[c] for c in target.key)
         snapshot = row.pop("snapshot", None)
         if snapshot is not None:
-            slot = (target.table.name, *key)
+            # a hash, not the key tuple: the map outlives the batch (one entry per replaceable row of
+            # the crawl, 75,000 at 50,000 pages) and the tuple would keep its URL hashes alive; two
+            # rows sharing a 64-bit hash in one crawl is a chance of about one in 10^9
+            slot = hash((target.table.name, *key))
             if self.newest.get(slot, 0) > snapshot:
                 self.items += 1
                 return True

@@ -54,7 +54,7 @@ class DatabasePipeline:
         self.heartbeat_seconds = float(heartbeat_seconds)
         self.crawler = crawler
         self.engine: Engine | None = None
-        self.newest: dict[tuple[Any, ...], int] = {}  # see Batch
+        self.newest: dict[int, int] = {}  # see Batch
         self.batch = Batch(self.run_id, self.newest)
         self.failed: str | None = None
         self.flushes = 0
