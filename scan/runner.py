@@ -185,7 +185,6 @@ def run_scan(
         raise ScanError(f"{config_path} lists no site or account to scan")
     as_of = as_of or local_today(registry.crawl.timezone)
     url = resolve_url(db_url)
-    run_sites = sites  # a resumed run crawls fewer; its last pass checks links of every site
     last_pass_due = False
     try:
         upgrade(url)
@@ -198,9 +197,15 @@ def run_scan(
             runs.sync_registry(session, registry)
         with session_scope(engine) as session:
             if resume is not None:
+                from sqlalchemy import select
+
                 from db.linkclaims import has_deferred, release_for_resume
+                from db.models import SiteScan
 
                 redo = set(runs.resume_run(session, resume))
+                # the run's every site: the last pass checks the links the completed ones left too
+                in_run = set(session.scalars(select(SiteScan.site_id).where(SiteScan.run_id == resume)))
+                run_sites = [s for s in sites if s in in_run]
                 release_for_resume(session, resume, sorted(redo))  # claims of the processes that died
                 # links the completed sites of a multi-process attempt left to its last pass,
                 # which never came: the resumed run makes that pass, whatever its --workers
@@ -226,6 +231,8 @@ def run_scan(
                     ", ".join(f"{sid} (run {rid})" for sid, rid in sorted(skipped_busy.items())))
         sites = [s for s in sites if s not in skipped_busy]
         accounts = [a for a in accounts if a not in skipped_busy]
+    if resume is None:
+        run_sites = sites
 
     distributed = distributed or bool(os.environ.get("GOVINSPECT_BROKER"))
     if distributed or last_pass_due or (workers > 1 and len(sites) + bool(accounts) > 1):
