@@ -64,11 +64,12 @@ class CompressedLifoDiskQueue:
         self._queue.push(pack(request.to_dict(spider=self.spider)))
 
     def pop(self) -> Request | None:
-        data = self._queue.pop()
-        return None if data is None else request_from_dict(unpack(data), spider=self.spider)
+        return self._request(self._queue.pop())
 
     def peek(self) -> Request | None:
-        data = self._queue.peek()
+        return self._request(self._queue.peek())
+
+    def _request(self, data: bytes | None) -> Request | None:
         return None if data is None else request_from_dict(unpack(data), spider=self.spider)
 
     def close(self) -> None:
