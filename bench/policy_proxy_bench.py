@@ -40,8 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.netpolicy import AddressPolicy  # noqa: E402
+from crawler.chromium import BROWSER_ARGS, system_chromium  # noqa: E402
 from crawler.policy_proxy import PolicyProxy  # noqa: E402
-from crawler.render import BROWSER_ARGS, system_chromium  # noqa: E402
 
 HOST = "127.0.11.1"
 

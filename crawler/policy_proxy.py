@@ -4,8 +4,8 @@ A page's scripts and tags choose what the browser requests — subresources, ifr
 WebSockets, service workers — and every redirect hop of each is a new connection. Playwright's
 route handler sees only the first request of a redirect chain (and no WebSocket, no service
 worker fetch); a proxy sees every connection, so the browser runs with this one as its only way
-out (Playwright forces loopback through it too, and crawler.render adds a host-resolver rule so
-Chromium resolves no name itself). For each request or CONNECT tunnel (HTTPS, ws://, wss://) the
+out (Playwright forces loopback through it too, and crawler.browser_handler adds a host-resolver
+rule so Chromium resolves no name itself). For each request or CONNECT tunnel (HTTPS, ws://, wss://) the
 proxy judges the URL (core.netpolicy.check_url), resolves the host itself, judges each address
 (check_address) and connects to the address it judged — no second lookup for a rebinding DNS
 server to answer differently. It is also the faster way: bench/policy_proxy_bench.py measured it
@@ -13,8 +13,8 @@ against routing each hop through `route.fetch(max_redirects=0)`, and the proxy t
 less time per page (figures there).
 
 A refusal answers 403 with the reason in `X-Govinspect-Refused` (a plain HTTP request) or fails
-the tunnel (HTTPS, WebSocket); the refused origins are kept so that crawler.render can record a
-page whose navigation was refused as `skipped` with the reason.
+the tunnel (HTTPS, WebSocket); the refused origins are kept so that crawler.browser_handler can
+record a page whose navigation was refused as `skipped` with the reason.
 
 Hand-written on asyncio streams because the point is the step between resolving and connecting,
 which general-purpose proxies (mitmproxy, proxy.py) do internally by host name. Plain HTTP is

@@ -6,6 +6,8 @@ scan/runner.py sets them from the registry for each scan. Values derived from th
 (GOVINSPECT_HOME_TIMEOUT) come from the same object the checks use, set by the runner.
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 from core.registry import CrawlConfig
 
 _CRAWL = CrawlConfig()
@@ -77,11 +79,17 @@ ITEM_PIPELINES = {
     "pipelines.database.DatabasePipeline": 300,
 }
 
-EXTENSIONS = {
-    "scrapy.extensions.telnet.TelnetConsole": None,
-}
-# Scrapy's remote-control HTTP server runs Python sent to it: an unattended scheduled crawl has no
-# use for it, and it must not listen on an inspector's machine.
+# Scrapy's telnet console and remote-control HTTP server run Python sent to them: an unattended
+# scheduled crawl has no use for them, and they must not listen on an inspector's machine. Nor
+# does it use the memory debugger or the spider-state store (the frontier's JOBDIR is not resumed
+# from). They are taken out of the base list itself, because Scrapy imports every extension its
+# lists name, even one set to None, to resolve duplicate paths: the remote control's aiohttp alone
+# is 10 MB of every crawl process.
+_NOT_RUN = ("telnet.TelnetConsole", "remote_control.RemoteControl", "memdebug.MemoryDebugger",
+            "spiderstate.SpiderState")
+EXTENSIONS_BASE = {path: order for path, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+                   if path.removeprefix("scrapy.extensions.") not in _NOT_RUN}
+EXTENSIONS: dict[str, int] = {}
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 

@@ -56,11 +56,12 @@ def task_outcome(task: SiteTask, outcome: CrawlOutcome) -> CrawlOutcome:
     return outcome
 
 
-# what every site task imports: loaded once before the forks, not once per task (seconds each)
+# what every site task imports: loaded once before the forks, not once per task (seconds each);
+# not Playwright, which only a task that renders a page loads (crawler.render)
 PRELOAD = ("scrapy.crawler", "scrapy.core.downloader.handlers.http11", "spiders.site", "spiders.account",
            "pipelines.database", "crawler.downloader", "crawler.render", "crawler.safety", "crawler.tls",
            "crawler.middlewares.target_policy", "crawler.middlewares.retry_after", "crawler.middlewares.charset",
-           "crawler.middlewares.batch_items", "crawler.extensions.canary", "checks.config", "scrapy_playwright.handler")
+           "crawler.middlewares.batch_items", "crawler.extensions.canary", "checks.config")
 
 
 def preload(config_path: str | None = None) -> None:
@@ -89,18 +90,29 @@ def preload(config_path: str | None = None) -> None:
         log.debug("preload of the crawl's configuration: %s", exc)
 
 
+# components a crawl builds from these settings (Scrapy's defaults merged with ours), the enabled ones
+_COMPONENT_LISTS = ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES")
+# class settings of parts a crawl does not run: the browser's (loaded by the task that renders a
+# page, if any), feed exports, the HTTP cache, spider contracts
+_NOT_RUN = ("PLAYWRIGHT_", "FEED_", "HTTPCACHE_", "SPIDER_CONTRACTS")
+
+
 def _import_named(settings: Any) -> None:
-    """Import the modules of the dotted paths a crawl's settings hold (keys of component dicts,
-    class settings): otherwise each task process imports them again, about a second in all."""
+    """Import the classes a crawl under these settings builds (enabled middlewares, extensions and
+    pipelines, the HTTP handlers, class settings): otherwise each task process imports them again,
+    about a second in all. Disabled components are left out: Scrapy's remote control alone would
+    bring aiohttp (10 MB) into every task process."""
+    from scrapy.utils.conf import build_component_list
     from scrapy.utils.misc import load_object
 
     paths: set[str] = set()
-    for _name, value in settings.items():
-        if isinstance(value, str):
+    for name in _COMPONENT_LISTS:
+        paths.update(p for p in build_component_list(settings.getwithbase(name)) if isinstance(p, str))
+    handlers = settings.getwithbase("DOWNLOAD_HANDLERS")
+    paths.update(handlers[scheme] for scheme in ("http", "https") if isinstance(handlers.get(scheme), str))
+    for name, value in settings.items():
+        if isinstance(value, str) and not name.startswith(_NOT_RUN):
             paths.add(value)
-        elif hasattr(value, "keys"):
-            paths.update(k for k in value if isinstance(k, str))
-            paths.update(v for v in value.values() if isinstance(v, str))
     for path in sorted(paths):
         # installing a reactor is each task's own business
         if "." not in path or " " in path or "/" in path or path.startswith("twisted.internet.reactor"):

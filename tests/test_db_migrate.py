@@ -63,6 +63,24 @@ def test_downgrade_to_base_and_back(db_url: str) -> None:
     assert schema_diffs(db_url) == []
 
 
+def test_head_constant_is_alembics_head() -> None:
+    assert migrate.head() == migrate.HEAD
+
+
+def test_upgrade_of_a_database_at_head_leaves_alembic_unloaded(sqlite_url: str) -> None:
+    """Every scan starts with upgrade(): on a database already migrated it costs one query, not
+    Alembic's import (11 MB of the crawl process's memory)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from db import migrate; "
+            f"r = migrate.upgrade({sqlite_url!r}); print(r, 'alembic' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == [migrate.HEAD, "False"]
+
+
 def test_upgrade_works_from_any_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GOVINSPECT_DB", raising=False)

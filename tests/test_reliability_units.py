@@ -187,6 +187,10 @@ def test_no_remote_shell_listens_during_a_crawl() -> None:
     s = crawl_settings(Registry(units=[]), db_url="sqlite://", run_id=1, log_file=None, progress=False, site_ids=[])
     assert s.getbool("REMOTE_CONTROL_ENABLED") is False
     assert s.getbool("TELNETCONSOLE_ENABLED") is False
+    # not even listed: Scrapy imports every listed extension (aiohttp for the remote control)
+    listed = set(s.getwithbase("EXTENSIONS"))
+    assert not {p for p in listed if "telnet" in p or "remote_control" in p}
+    assert "scrapy.extensions.corestats.CoreStats" in listed
 
 
 def test_one_crawler_in_trouble_does_not_fail_the_other() -> None:

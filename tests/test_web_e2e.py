@@ -23,7 +23,7 @@ from docx import Document
 from openpyxl import load_workbook
 from samples_env import ROOT, SampleEnv, run_cli, scan_args, start_samples
 
-from crawler.render import system_chromium
+from crawler.chromium import system_chromium
 
 pytestmark = pytest.mark.slow
 PASSWORD = "inspector-pass-1"
