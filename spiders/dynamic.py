@@ -12,7 +12,7 @@ spiders.site.SiteSpider, kept apart so the static crawl reads on its own).
 - Screenshots: a column whose first page shows no item, or only items older than its category's
   limit (column_stale's `limits`), and a homepage that fails, are photographed in Chromium during
   the crawl (checks never touch the network); the check that reports the finding names the
-  stored picture in its evidence.
+  stored picture in its evidence. A picture the browser failed to take is asked for once more.
 A rendered page that fails in the browser is fetched again without it, so rendering never costs
 a column its static reading.
 """
@@ -399,6 +399,19 @@ class DynamicLists:
                             **self.browser_meta(screenshot=True, keep_page=True))
         return req.replace(callback=self.parse_shot, errback=self.shot_failed)
 
+    def _shot_again(self, request: Request) -> Request | None:
+        """A screenshot the browser could not take (no page was opened for it, or the picture timed
+        out) is asked for once more: it is a finding's evidence, and a browser busy at that moment
+        is no reason to go without it."""
+        meta = request.meta
+        if meta.get("gi_shot_again"):
+            return None
+        self._stat("govinspect/render/screenshot_retries")
+        req = self._shot_request(self.states[meta["gi_site"]], meta["gi_origin"], meta["gi_shot"],
+                                 column=meta["gi_column"], depth=meta["gi_depth"])
+        req.meta["gi_shot_again"] = True
+        return req
+
     async def parse_shot(self, response: Response) -> AsyncIterator[Any]:
         page = response.meta.get("playwright_page")
         try:
@@ -429,6 +442,9 @@ class DynamicLists:
             except Exception:
                 pass
         if not png:
+            again = self._shot_again(request)
+            if again is not None:
+                yield again
             return
         _, message = classify_failure(failure)
         state = self.states[request.meta["gi_site"]]

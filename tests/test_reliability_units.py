@@ -231,6 +231,33 @@ def test_a_homepage_gets_the_indicators_15_seconds_whatever_the_crawl_timeout() 
     assert home.meta["gi_kind"] == "home" and home.meta["download_timeout"] == 15
 
 
+def test_a_screenshot_the_browser_could_not_take_is_asked_for_once_more() -> None:
+    """The evidence picture of an unreachable homepage failed before the browser opened a page for
+    it: it is requested again, once."""
+    from types import SimpleNamespace
+
+    from core.registry import CrawlConfig, Registry, SiteConfig, UnitConfig
+    from scan.runner import crawl_settings
+    from spiders.site import SiteSpider
+
+    reg = Registry(crawl=CrawlConfig(), units=[UnitConfig(
+        id="u", name="单位", kind="county", sites=[SiteConfig(id="s", name="站", url="http://127.0.6.78/")])])
+    spider = SiteSpider(registry=reg, site_ids=["s"])
+    spider.settings = crawl_settings(reg, db_url="sqlite://", run_id=1, log_file=None, progress=False,
+                                     site_ids=["s"])
+    state = spider.states["s"]
+    first = next(iter(spider.home_failed(state, "refused")))
+    assert first.meta["gi_shot"] == "unreachable" and first.meta["playwright_include_page"]
+
+    async def errback(request: Request) -> list[Any]:
+        return [x async for x in spider.shot_failed(SimpleNamespace(request=request))]
+
+    again = asyncio.run(errback(first))  # no playwright_page: the browser never opened one
+    assert len(again) == 1 and isinstance(again[0], Request)
+    assert again[0].url == first.url and again[0].meta["gi_shot_again"] and again[0].errback == spider.shot_failed
+    assert asyncio.run(errback(again[0])) == []  # once only
+
+
 @pytest.mark.parametrize(("body", "ctype"), [
     ("安康市人民政府".encode("gbk"), "text/html; charset=utf-8"),  # GBK labelled UTF-8
     ("安康市人民政府".encode(), "text/html; charset=gbk"),  # UTF-8 labelled GBK

@@ -42,7 +42,7 @@ def env(tmp_path_factory: pytest.TempPathFactory):
 def _scan(env: SampleEnv, db: str, sites: list[str], registry: Path | None = None) -> Any:
     # one crawl process: the browser's launches are counted per process (each site-task process
     # of `--workers N` starts its own when one of its pages needs it)
-    args = scan_args(env, db, "--workers", "1", *[a for s in sites for a in ("--site", s)])
+    args = scan_args(env, db, "--workers", "1", "--log-file", db + ".log", *[a for s in sites for a in ("--site", s)])
     if registry is not None:
         args[args.index("--config") + 1] = str(registry)
     proc = run_cli(*args)
@@ -218,6 +218,17 @@ def test_only_script_filled_columns_are_rendered(js_scan: Any, env: SampleEnv) -
     assert _items(session, run, "zyx-www")[yw["url"]] == {(i["url"], i["title"], _d(i["published"])) for i in yw["items"]}
 
 
+def _why_no_shot(session: Any, site: str, check: str, finding: Any, shots: dict[Any, Any], env: SampleEnv) -> str:
+    """What the scan did about a planted screenshot that is missing: its finding, the pictures
+    taken, and the crawl log's lines about the site's host and about screenshots."""
+    host = env.truth["sites"][site]["url"].split("/")[2]
+    log = Path(session.bind.url.database + ".log")
+    lines = [ln for ln in (log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else [])
+             if host in ln or "screenshot" in ln.lower() or "Traceback" in ln]
+    return (f"no screenshot for {site} {check}: finding {finding and (finding.target, finding.evidence)}, "
+            f"shots {sorted(shots)}; log:\n" + "\n".join(lines[-60:]))
+
+
 def test_empty_stale_and_unreachable_findings_carry_a_screenshot(js_scan: Any, env: SampleEnv) -> None:
     session, run = js_scan
     shots = {(s.site_id, s.url): s for s in session.scalars(select(Screenshot).where(Screenshot.run_id == run.id))}
@@ -225,8 +236,9 @@ def test_empty_stale_and_unreachable_findings_carry_a_screenshot(js_scan: Any, e
     planted = [("plx-www", "column_empty", "empty"), ("akzrzyj", "column_stale", "stale"),
                ("zyx-www", "column_empty", "empty"), ("akxx-dead", "site_unreachable", "unreachable")]
     for site, check, reason in planted:
-        f = findings[site, check]
-        shot = shots[site, f.target]
+        f = findings.get((site, check))
+        shot = shots.get((site, f.target)) if f is not None else None
+        assert shot is not None, _why_no_shot(session, site, check, f, shots, env)
         assert f.evidence["screenshot_id"] == shot.id and shot.reason == reason
         assert shot.png.startswith(PNG) and 0 < shot.size == len(shot.png) <= 150_000
         assert (shot.width, shot.height) != (0, 0)
