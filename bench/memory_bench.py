@@ -14,7 +14,8 @@ target: at most 25 % from 10,000 to 50,000 pages, at most 250 MB at 50,000).
 Browser: a corpus of --screenshot-sites sites of 300 pages crawled with evidence screenshots on
 (the default of a real registry) at an as-of date after every generated item, so that every
 column is stale and photographed; the peak RSS of the whole process tree (Python, Playwright's driver,
-Chromium's processes), of the largest process, the browsers launched and the screenshots taken.
+Chromium's processes) and its peak PSS (shared pages counted once, sampled every second), of the
+largest process, the browsers launched and the screenshots taken.
 """
 
 from __future__ import annotations
@@ -60,6 +61,18 @@ def _pages_so_far(db: Path) -> int:
         return 0
 
 
+def _pss_kb(pid: int) -> int:
+    """A process's proportional set size: its private pages plus its share of the pages it shares
+    (Chromium's processes share most of theirs, so their summed RSS overstates them)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
 def crawl(out: Path, reg: Path, name: str, *extra: str, every: float = 15.0) -> dict[str, Any]:
     """One crawl process; its figures and, every `every` seconds, (seconds, pages written, RSS MB
     of the largest process, of the tree): how memory follows the crawl."""
@@ -72,13 +85,16 @@ def crawl(out: Path, reg: Path, name: str, *extra: str, every: float = 15.0) -> 
     m = Measured([PY, "-m", "cli", "scan", "--config", str(reg), "--db", str(db), "--no-progress", "--no-checks",
                   "--workers", "1", "--log-file", str(out / f"{name}.log"), *extra], log=out / f"{name}.out")
     series: list[tuple[int, int, float, float]] = []
-    next_at = every
+    next_at, next_pss, peak_pss_kb = every, 0.0, 0
     while True:
         pid, status, usage = os.wait4(m.proc.pid, os.WNOHANG)
         if pid:
             break
         m.sample()
         elapsed = time.monotonic() - m.started
+        if elapsed >= next_pss:  # once a second: smaps_rollup walks every mapping of every process
+            peak_pss_kb = max(peak_pss_kb, sum(_pss_kb(p) for p in _tree(m.proc.pid)))
+            next_pss = elapsed + 1.0
         if elapsed >= next_at:
             sizes = [_rss_kb(p) for p in _tree(m.proc.pid)]
             series.append((round(elapsed), _pages_so_far(db), round(max(sizes, default=0) / 1024, 1),
@@ -88,7 +104,8 @@ def crawl(out: Path, reg: Path, name: str, *extra: str, every: float = 15.0) -> 
     res: dict[str, Any] = {"exit": os.waitstatus_to_exitcode(status), "wall_s": round(time.monotonic() - m.started, 1),
                            "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
                            "peak_rss_proc_mb": round(m.peak_proc_kb / 1024, 1),
-                           "peak_rss_tree_mb": round(m.peak_tree_kb / 1024, 1)}
+                           "peak_rss_tree_mb": round(m.peak_tree_kb / 1024, 1),
+                           "peak_pss_tree_mb": round(peak_pss_kb / 1024, 1)}
     with sqlite3.connect(db) as c:
         res["pages"] = c.execute("SELECT count(*) FROM pages").fetchone()[0]
         res["link_results"] = c.execute("SELECT count(*) FROM link_results").fetchone()[0]
@@ -158,8 +175,8 @@ def main() -> None:
     if report["screenshots"]:
         s = report["screenshots"]
         print(f"screenshots on, {a.screenshot_sites} sites: {s['screenshots']} screenshots, browser launches "
-              f"{s['render'].get('browser_launches', 0)}, peak RSS tree {s['peak_rss_tree_mb']} MB, largest "
-              f"process {s['peak_rss_proc_mb']} MB")
+              f"{s['render'].get('browser_launches', 0)}, peak RSS tree {s['peak_rss_tree_mb']} MB (PSS "
+              f"{s['peak_pss_tree_mb']} MB), largest process {s['peak_rss_proc_mb']} MB")
     dest = a.json or a.out / "memory_bench.json"
     dest.write_text(json.dumps(report, indent=1, default=str))
     print(f"figures: {dest}")
