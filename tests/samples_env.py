@@ -74,6 +74,11 @@ def run_cli(*args: str, timeout: float = 600, env: dict[str, str] | None = None)
     )
 
 
+def run_python(code: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`code` in a fresh interpreter at the repository's root: what a new process imports and does."""
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
 def scan_args(env: SampleEnv, db_url: str, *extra: str) -> list[str]:
     return ["scan", "--config", str(env.registry), "--db", db_url, "--as-of", env.as_of.isoformat(),
             "--no-progress", *extra]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from faultserver import FaultServer, page, redirect, scan_cmd, site_entry, write_registry
-from samples_env import ROOT, run_cli
+from samples_env import run_cli, run_python
 from sqlalchemy import select
 
 from crawler.frontier import PREFIX, frontier_dir, remove_orphans
@@ -63,7 +63,7 @@ def test_the_open_files_limit_is_raised_up_to_the_hard_limit() -> None:
             "assert raise_open_files_limit(2048) == cap, resource.getrlimit(resource.RLIMIT_NOFILE)\n"
             "assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == cap\n"
             "assert raise_open_files_limit(16) == cap  # never lowered\n")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    proc = run_python(code)
     assert proc.returncode == 0, proc.stderr
 
 

@@ -10,6 +10,7 @@ import pytest
 import typer
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from samples_env import run_python
 from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
@@ -70,13 +71,9 @@ def test_head_constant_is_alembics_head() -> None:
 def test_upgrade_of_a_database_at_head_leaves_alembic_unloaded(sqlite_url: str) -> None:
     """Every scan starts with upgrade(): on a database already migrated it costs one query, not
     Alembic's import (11 MB of the crawl process's memory)."""
-    import subprocess
-    import sys
-
     code = ("import sys; from db import migrate; "
             f"r = migrate.upgrade({sqlite_url!r}); print(r, 'alembic' in sys.modules)")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent,
-                          capture_output=True, text=True, timeout=120)
+    proc = run_python(code)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split() == [migrate.HEAD, "False"]
 

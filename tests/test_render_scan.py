@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from samples_env import SampleEnv, run_cli, scan_args, start_samples
+from samples_env import SampleEnv, run_cli, run_python, scan_args, start_samples
 from sqlalchemy import select
 
 from crawler.chromium import system_chromium
@@ -145,9 +145,6 @@ def test_a_static_crawl_never_loads_playwright(tmp_path: Path) -> None:
     """What a crawl process imports before its first rendered page (the site-task pool's preload:
     the crawl's modules and every class its settings name) leaves Playwright out: about 11 MB of
     every static crawl's memory."""
-    import subprocess
-    import sys
-
     reg = tmp_path / "sites.yaml"
     reg.write_text(yaml.safe_dump({"units": [{"id": "u", "name": "单位", "kind": "department", "sites": [
         {"id": "s", "name": "站点", "url": "http://127.0.4.61:9/"}]}]}, allow_unicode=True), encoding="utf-8")
@@ -155,8 +152,7 @@ def test_a_static_crawl_never_loads_playwright(tmp_path: Path) -> None:
             f"preload({str(reg)!r}); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'playwright' "
             "or m in ('scrapy_playwright.handler', 'crawler.browser_handler')))")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent,
-                          capture_output=True, text=True, timeout=120)
+    proc = run_python(code)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "[]"
 
